@@ -1,0 +1,361 @@
+"""Writes styles, articles, feed records, images, customers and events inside one transaction.
+
+The writer keeps the maps from external ids to surrogate keys in memory (bounded by the size of
+the catalogue and of the customer base, never by the size of an event file), so that events can
+be resolved without a query per row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Connection,
+    Text,
+    bindparam,
+    cast,
+    func,
+    select,
+    update,
+)
+
+from service.ingest.report import IngestReport
+from service.store.bulk import datetime_param, insert_ignore
+from service.store.models import Article, ArticleAttributes, Customer, Event, ProductImage, Style
+
+EVENT_COLUMNS = (
+    "dedup_key",
+    "customer_id",
+    "article_id",
+    "event_type",
+    "occurred_at",
+    "quantity",
+    "price",
+    "channel",
+    "source",
+)
+
+_T = TypeVar("_T")
+
+#: From this many incoming events on, a load defers the events' secondary indexes.
+BULK_LOAD_ROWS = 200_000
+
+# Statement batches stay under SQLite's limit on bound parameters.
+_BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One article as a feed describes it."""
+
+    external_id: str
+    style_code: str | None
+    """The style the article belongs to; ``None`` when this feed does not say (a new article
+    then gets a style of its own, a known one keeps its style)."""
+    name: str | None
+    """The article's display name; ``None`` when this feed has none (a known name is kept)."""
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    """A product photo found on disk."""
+
+    article_id: str
+    path: str
+    width: int
+    height: int
+    byte_size: int
+
+
+class CatalogueWriter:
+    """Idempotent writes of catalogue rows, counted into an :class:`IngestReport`.
+
+    Args:
+        connection: A connection inside the run's transaction.
+        report: Where counts go.
+    """
+
+    def __init__(self, connection: Connection, report: IngestReport) -> None:
+        self.connection = connection
+        self.report = report
+        self._articles: dict[str, int] | None = None
+        self._customers: dict[str, int] | None = None
+        self._styles: dict[tuple[str, str], int] | None = None
+
+    # -- id maps ----------------------------------------------------------------------------
+
+    @property
+    def article_ids(self) -> dict[str, int]:
+        """External article id → surrogate key, for every stored article."""
+        if self._articles is None:
+            rows = self.connection.execute(select(Article.external_id, Article.id))
+            self._articles = {external: pk for external, pk in rows}
+        return self._articles
+
+    @property
+    def customer_ids(self) -> dict[str, int]:
+        """External customer id → surrogate key, for every stored customer."""
+        if self._customers is None:
+            rows = self.connection.execute(select(Customer.external_id, Customer.id))
+            self._customers = {external: pk for external, pk in rows}
+        return self._customers
+
+    @property
+    def style_ids(self) -> dict[tuple[str, str], int]:
+        """(catalogue, style code) → surrogate key, for every stored style."""
+        if self._styles is None:
+            rows = self.connection.execute(select(Style.catalogue, Style.style_code, Style.id))
+            self._styles = {(cat, code): pk for cat, code, pk in rows}
+        return self._styles
+
+    # -- catalogue --------------------------------------------------------------------------
+
+    def write_articles(
+        self, catalogue: str, view: str, source: str, records: Sequence[ArticleRecord]
+    ) -> None:
+        """Store articles (and their styles) with the raw record of this feed.
+
+        New styles and articles are inserted; an article whose name or style changed is
+        updated, as is a feed record whose content changed. Unchanged rows are not touched,
+        so reading the same feed twice writes nothing the second time.
+        """
+        known = self.article_ids
+        codes = {
+            r.style_code or r.external_id: r.name
+            for r in records
+            if r.style_code is not None or r.external_id not in known
+        }
+        self._write_styles(catalogue, codes)
+        styles = self.style_ids
+        rows = [
+            {
+                "external_id": r.external_id,
+                "style_id": styles[(catalogue, r.style_code or r.external_id)]
+                if r.style_code is not None or r.external_id not in known
+                else None,
+                "name": r.name,
+            }
+            for r in records
+        ]
+        created = self._write_articles(rows)
+        ids = self.article_ids
+        self._write_feed_records(
+            view, source, [(ids[r.external_id], r.data) for r in records], created
+        )
+
+    def _write_styles(self, catalogue: str, names: dict[str, str | None]) -> None:
+        counts = self.report.counts("styles")
+        styles = self.style_ids
+        new = [
+            {"catalogue": catalogue, "style_code": code, "name": name}
+            for code, name in names.items()
+            if (catalogue, code) not in styles
+        ]
+        newest = self._max_id(Style)
+        counts.written += self._insert_all(Style, ("catalogue", "style_code", "name"), new)
+        added = select(Style.catalogue, Style.style_code, Style.id).where(Style.id > newest)
+        for cat, code, pk in self.connection.execute(added):
+            styles[(cat, code)] = pk
+
+    def _write_articles(self, rows: list[dict[str, Any]]) -> set[str]:
+        counts = self.report.counts("articles")
+        counts.read += len(rows)
+        ids = self.article_ids
+        new = [r for r in rows if r["external_id"] not in ids]
+        new_ids = {r["external_id"] for r in new}
+        newest = self._max_id(Article)
+        counts.written += self._insert_all(Article, ("external_id", "style_id", "name"), new)
+        added = select(Article.external_id, Article.id).where(Article.id > newest)
+        ids.update({e: pk for e, pk in self.connection.execute(added)})
+        known = [
+            {"pk": ids[r["external_id"]], "new_style": r["style_id"], "new_name": r["name"]}
+            for r in rows
+            if r["external_id"] not in new_ids
+        ]
+        # Typed parameters: PostgreSQL cannot infer the type of "$1 IS NOT NULL" on its own.
+        new_name = bindparam("new_name", type_=Article.name.type)
+        new_style = bindparam("new_style", type_=Article.style_id.type)
+        changed = (
+            update(Article)
+            .where(Article.id == bindparam("pk"))
+            .where(
+                (cast(new_name, Text).is_not(None) & Article.name.is_distinct_from(new_name))
+                | (cast(new_style, BigInteger).is_not(None) & (Article.style_id != new_style))
+            )
+            .values(
+                name=func.coalesce(new_name, Article.name),
+                style_id=func.coalesce(new_style, Article.style_id),
+            )
+        )
+        for batch in _batches(known):
+            counts.written += self._update_count(changed, batch)
+        return new_ids
+
+    def _write_feed_records(
+        self,
+        view: str,
+        source: str,
+        records: list[tuple[int, dict[str, Any]]],
+        created: set[str],
+    ) -> None:
+        table = ArticleAttributes.__table__
+        rows = [
+            {"article_id": pk, "view": view, "source": source, "data": data} for pk, data in records
+        ]
+        counts = self.report.counts("article_attributes")
+        counts.read += len(rows)
+        for batch in _batches(rows):
+            counts.written += insert_ignore(
+                self.connection,
+                table,  # type: ignore[arg-type]
+                ("article_id", "view", "source", "data"),
+                [(r["article_id"], view, source, _json(r["data"])) for r in batch],
+            )
+        changed = (
+            update(ArticleAttributes)
+            .where(ArticleAttributes.article_id == bindparam("pk"))
+            .where(ArticleAttributes.view == view)
+            .where(ArticleAttributes.source == source)
+            .where(
+                cast(ArticleAttributes.data, Text) != cast(bindparam("new_data", type_=JSON), Text)
+            )
+            .values(data=bindparam("new_data", type_=JSON))
+        )
+        # Records of articles created just now were inserted above; only older ones can differ.
+        created_keys = {self.article_ids[e] for e in created}
+        older = [r for r in rows if r["article_id"] not in created_keys]
+        for batch in _batches(older):
+            params = [{"pk": r["article_id"], "new_data": r["data"]} for r in batch]
+            counts.written += self._update_count(changed, params)
+
+    def write_images(self, images: Sequence[ImageRecord]) -> None:
+        """Store product photos of known articles (already-known paths are skipped)."""
+        ids = self.article_ids
+        rows = [(ids[i.article_id], i.path, i.width, i.height, i.byte_size) for i in images]
+        counts = self.report.counts("product_images")
+        counts.read += len(rows)
+        for batch in _batches(rows):
+            counts.written += insert_ignore(
+                self.connection,
+                ProductImage.__table__,  # type: ignore[arg-type]
+                ("article_id", "path", "width", "height", "byte_size"),
+                batch,
+            )
+
+    # -- customers and events ---------------------------------------------------------------
+
+    def write_customers(self, customers: Iterable[tuple[str, dict[str, Any] | None]]) -> None:
+        """Store customers; attributes of known customers are updated when they changed."""
+        counts = self.report.counts("customers")
+        ids = self.customer_ids
+        rows = list(customers)
+        counts.read += len(rows)
+        new = [{"external_id": c, "attributes": a} for c, a in rows if c not in ids]
+        self._insert_customers(new)
+        known = [{"pk": ids[c], "new_attrs": a} for c, a in rows if a is not None]
+        changed = (
+            update(Customer)
+            .where(Customer.id == bindparam("pk"))
+            .where(
+                Customer.attributes.is_(None)
+                | (
+                    cast(Customer.attributes, Text)
+                    != cast(bindparam("new_attrs", type_=JSON), Text)
+                )
+            )
+            .values(attributes=bindparam("new_attrs", type_=JSON))
+        )
+        for batch in _batches(known):
+            self._update_count(changed, batch)
+
+    def _insert_customers(self, rows: list[dict[str, Any]]) -> None:
+        ids = self.customer_ids
+        newest = self._max_id(Customer)
+        self.report.counts("customers").written += self._insert_all(
+            Customer, ("external_id", "attributes"), rows
+        )
+        added = select(Customer.external_id, Customer.id).where(Customer.id > newest)
+        ids.update({e: pk for e, pk in self.connection.execute(added)})
+
+    def _max_id(self, model: Any) -> int:
+        return int(
+            self.connection.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one()
+        )
+
+    def _insert_all(self, model: Any, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> int:
+        """Insert new rows through the bulk path; JSON values are serialised here."""
+        values = [
+            tuple(_json(v) if isinstance(v, dict) else v for v in (r[c] for c in columns))
+            for r in rows
+        ]
+        return sum(
+            insert_ignore(self.connection, model.__table__, columns, batch)
+            for batch in _batches(values, 20_000)
+        )
+
+    def write_events(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Store events (duplicates skipped), creating the customers not stored yet.
+
+        Rows are in :data:`EVENT_COLUMNS` order, but with the customer's *external* id in
+        place of ``customer_id``.
+        """
+        ids = self.customer_ids
+        missing = {row[1] for row in rows} - ids.keys()
+        if missing:
+            self.report.counts("customers").read += len(missing)
+            self._insert_customers([{"external_id": c, "attributes": None} for c in missing])
+        keyed = [(r[0], ids[r[1]], *r[2:]) for r in rows]
+        counts = self.report.counts("events")
+        counts.read += len(rows)
+        counts.written += insert_ignore(
+            self.connection,
+            Event.__table__,  # type: ignore[arg-type]
+            EVENT_COLUMNS,
+            keyed,
+        )
+
+    @contextmanager
+    def bulk_events(self, expected_rows: int) -> Iterator[None]:
+        """Defer the events' secondary indexes while a large load runs.
+
+        Inserting into an index keyed by customer costs a random page access per row; building
+        it once at the end is several times faster when the load is large compared with what
+        is stored. Both steps happen inside the run's transaction, so a failed run restores
+        the index with everything else.
+        """
+        stored = self._max_id(Event)
+        deferred = expected_rows >= BULK_LOAD_ROWS and expected_rows >= stored // 2
+        table: Any = Event.__table__
+        indexes = [i for i in table.indexes if not i.unique] if deferred else []
+        for index in indexes:
+            index.drop(self.connection)
+        yield
+        for index in indexes:
+            index.create(self.connection)
+
+    def timestamp(self, value: datetime) -> Any:
+        """``value`` as the driver expects it in :meth:`write_events` rows."""
+        return datetime_param(self.connection, value)
+
+    def _update_count(self, statement: Any, params: Sequence[dict[str, Any]]) -> int:
+        if not params:
+            return 0
+        return int(self.connection.execute(statement, list(params)).rowcount)
+
+
+def _json(data: Any) -> str:
+    """Serialise like SQLAlchemy's JSON type does, so that stored text compares equal."""
+    return json.dumps(data)
+
+
+def _batches(rows: Sequence[_T], size: int = _BATCH) -> Iterable[Sequence[_T]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
