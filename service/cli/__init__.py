@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli import ingest
+from service.cli import demo, ingest
 from service.cli.context import CliState, state
 from service.cli.output import console, out
 from service.errors import AtelierError
@@ -29,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(ingest.app, name="ingest")
+app.command("demo")(demo.demo)
 db = typer.Typer(help="Manage the catalogue store's schema.", no_args_is_help=True)
 app.add_typer(db, name="db")
 
@@ -91,5 +92,5 @@ def main() -> None:
 def _fail(exc: BaseException, verbose: bool, prefix: str = "error") -> None:
     if verbose:
         console.print_exception()
-    console.print(f"[red]{prefix}:[/red] {exc}", highlight=False)
+    console.print(f"[red]{prefix}:[/red] {exc}", highlight=False, soft_wrap=True)
     sys.exit(1)

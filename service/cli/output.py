@@ -48,6 +48,7 @@ class RichProgress:
             console=console,
             transient=False,
         )
+        self._stages: dict[str, TaskID] = {}
 
     def __enter__(self) -> RichProgress:
         self._progress.start()
@@ -55,6 +56,12 @@ class RichProgress:
 
     def __exit__(self, *_: object) -> None:
         self._progress.stop()
+
+    def stage(self, description: str, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` on the bar called ``description`` (created on first use)."""
+        if description not in self._stages:
+            self._stages[description] = self._progress.add_task(description, total=total)
+        self._progress.update(self._stages[description], completed=done, total=total)
 
     def task(self, description: str, total: int | None) -> AbstractContextManager[ProgressTask]:
         """Show a bar for one piece of work."""
