@@ -18,6 +18,7 @@ from service.ingest import (
     ingest_myntra,
     run_ingest,
 )
+from service.ingest.generic import ingest_folder
 from service.ingest.run import Step
 
 app = typer.Typer(
@@ -162,6 +163,32 @@ def customers(
         "customers",
         {"file": file},
         lambda c: ingest_generic_customers(c, file),
+        strict,
+        chunk_rows,
+    )
+
+
+@app.command("folder")
+def folder(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder with items.csv and optionally "
+            "manufacturer.csv, customers.csv, "
+            "interactions.csv and images/."
+        ),
+    ],
+    source: Source = "generic",
+    strict: Strict = False,
+    chunk_rows: ChunkRows = 50_000,
+) -> None:
+    """Ingest a retailer folder in Atelier's generic layout (the demo world is one)."""
+    _run(
+        ctx,
+        "folder",
+        {"folder": path, "source": source},
+        lambda c: ingest_folder(c, path, source),
         strict,
         chunk_rows,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from service.errors import MissingFileError
 from service.ingest.articles import ArticleFeed, ingest_articles
 from service.ingest.customers import ingest_customers
 from service.ingest.images import ingest_images
@@ -76,3 +77,29 @@ def ingest_generic_interactions(context: IngestContext, path: Path, source: str)
 def ingest_generic_customers(context: IngestContext, path: Path) -> None:
     """Ingest a generic customers file."""
     ingest_customers(context, path, "user_id")
+
+
+#: The files of a retailer folder in Atelier's generic layout, in the order they are loaded.
+FOLDER_LAYOUT = ("items.csv", "manufacturer.csv", "customers.csv", "interactions.csv", "images/")
+
+
+def ingest_folder(context: IngestContext, folder: Path, source: str) -> None:
+    """Ingest a folder in Atelier's generic layout (see :data:`FOLDER_LAYOUT`).
+
+    ``items.csv`` (the retailer feed) is required; the manufacturer feed, customers,
+    interactions and ``images/<item_id>.jpg`` are loaded when present.
+
+    Raises:
+        MissingFileError: ``folder`` has no ``items.csv``.
+    """
+    items = folder / "items.csv"
+    if not items.is_file():
+        raise MissingFileError(f"{folder}: no items.csv (Atelier's generic folder layout)")
+    images = folder / "images"
+    ingest_items(context, items, source, images=images if images.is_dir() else None)
+    if (maker := folder / "manufacturer.csv").is_file():
+        ingest_items(context, maker, source, view="manufacturer")
+    if (customers := folder / "customers.csv").is_file():
+        ingest_generic_customers(context, customers)
+    if (interactions := folder / "interactions.csv").is_file():
+        ingest_generic_interactions(context, interactions, source)

@@ -1,0 +1,142 @@
+"""Ingestion throughput and memory: the shared H&M data and synthetic H&M-format files.
+
+Each measurement runs in a fresh process so that its peak RSS is its own. Prints a Markdown
+table (paste it into docs/BENCHMARKS.md).
+
+    python bench/ingest.py [--data ../shared/data/hm] [--sizes 1000000 5000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_ROWS_PER_S = 200_000
+TARGET_RSS_MB = 1_536
+
+
+def child(kind: str, data: Path, home: Path, transactions: list[Path]) -> dict[str, float]:
+    """Run one ingestion in this process and report its own figures."""
+    sys.path.insert(0, str(REPO))
+    from service.ingest import IngestOptions, ingest_hm, run_ingest
+    from service.ingest.articles import ingest_articles
+    from service.ingest.hm import ARTICLES, TRANSACTIONS, _safe_article_id, find_table
+    from service.ingest.interactions import ingest_interactions
+    from service.store import create_store_engine
+
+    engine = create_store_engine(f"sqlite:///{home / 'catalogue.db'}")
+    articles = find_table(data, "articles")
+    assert articles is not None
+    start = time.perf_counter()
+    if kind == "articles":
+        report = run_ingest(engine, "hm", {}, lambda c: ingest_articles(c, articles, ARTICLES))
+        rows = report.counts("articles").read
+    elif kind == "all":
+        report = run_ingest(engine, "hm", {}, lambda c: ingest_hm(c, data, transactions))
+        rows = report.counts("events").read
+    else:
+
+        def step(c):  # type: ignore[no-untyped-def]
+            for path in transactions:
+                ingest_interactions(c, path, TRANSACTIONS, _safe_article_id)
+
+        report = run_ingest(engine, "hm", {}, step, IngestOptions())
+        rows = report.counts("events").read
+    seconds = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"rows": rows, "written": report.written, "seconds": seconds, "rss_mb": rss_mb}
+
+
+def measure(kind: str, data: Path, home: Path, transactions: list[Path]) -> dict[str, float]:
+    """Run :func:`child` in a fresh interpreter."""
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        kind,
+        "--data",
+        str(data),
+        "--home",
+        str(home),
+        "--transactions",
+        *map(str, transactions),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def synthetic(path: Path, rows: int, article_ids: np.ndarray, seed: int = 0) -> Path:
+    """An H&M-format transactions file of ``rows`` date-ordered rows over the real catalogue."""
+    rng = np.random.default_rng(seed)
+    days = np.sort(rng.integers(0, 730, rows))
+    frame = pd.DataFrame(
+        {
+            "t_dat": (np.datetime64("2018-09-20") + days).astype(str),
+            # H&M has ~23 transactions per customer (31.8M rows, 1.37M customers).
+            "customer_id": np.char.add("c", rng.integers(0, max(rows // 23, 1), rows).astype(str)),
+            "article_id": article_ids[rng.zipf(1.3, rows) % len(article_ids)],
+            "price": np.round(rng.uniform(0.005, 0.1, rows), 6),
+            "sales_channel_id": rng.integers(1, 3, rows),
+        }
+    )
+    frame.to_csv(path, index=False)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "hm")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000_000, 2_500_000, 5_000_000])
+    parser.add_argument("--child")
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--transactions", type=Path, nargs="*", default=[])
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.data, args.home, args.transactions)))
+        return
+    if not args.data.is_dir():
+        sys.exit(f"no H&M data at {args.data}")
+    rows_out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        shared = sorted(args.data.glob("transactions*"))
+        home = work / "shared"
+        home.mkdir()
+        articles = measure("articles", args.data, home, [])
+        rows_out.append(("H&M articles (105,542)", articles))
+        events = measure("transactions", args.data, home, shared)
+        rows_out.append(("H&M transactions (31,662 + 240,311)", events))
+        again = measure("transactions", args.data, home, shared)
+        rows_out.append(("same transactions again (0 new)", again))
+        ids = pd.read_parquet(args.data / "articles.parquet", columns=["article_id"])
+        article_ids = ids["article_id"].to_numpy()
+        for size in args.sizes:
+            path = synthetic(work / f"transactions_{size}.csv", size, article_ids)
+            home = work / f"s{size}"
+            home.mkdir()
+            measure("articles", args.data, home, [])
+            result = measure("transactions", args.data, home, [path])
+            rows_out.append((f"synthetic H&M transactions, {size:,} rows", result))
+            path.unlink()
+    print("| input | rows | written | seconds | rows/s | × target (200k/s) | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in rows_out:
+        rate = r["rows"] / r["seconds"]
+        print(
+            f"| {name} | {r['rows']:,.0f} | {r['written']:,.0f} | {r['seconds']:.1f} | "
+            f"{rate:,.0f} | {rate / TARGET_ROWS_PER_S:.2f} | {r['rss_mb']:,.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Event identity: content plus ordinal among identical rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from service.ingest.keys import OccurrenceCounter, content_key, day_prefix, event_id_key
+
+D1, D2, D3 = date(2020, 9, 1), date(2020, 9, 2), date(2020, 9, 3)
+
+
+def test_identical_rows_get_successive_ordinals() -> None:
+    counter = OccurrenceCounter()
+
+    assert [counter.ordinal(D1, "x"), counter.ordinal(D1, "x"), counter.ordinal(D1, "y")] == [
+        0,
+        1,
+        0,
+    ]
+
+
+def test_a_new_day_starts_counting_again() -> None:
+    counter = OccurrenceCounter()
+    counter.ordinal(D1, "x")
+
+    assert counter.ordinal(D2, "x") == 0
+
+
+def test_unordered_file_keeps_counts_from_then_on_and_gives_up_on_dropped_days() -> None:
+    counter = OccurrenceCounter()
+    counter.ordinal(D1, "x")
+    counter.ordinal(D3, "x")
+    counter.ordinal(D2, "x")  # out of order: D1's counts were already dropped
+
+    assert counter.ordinal(D3, "x") == 1  # kept since the disorder was seen
+    assert counter.ordinal(D1, "x") is None
+
+
+def test_keys_sort_by_day_and_separate_ordinals() -> None:
+    early = content_key(day_prefix(D1), "row", 0)
+    late = content_key(day_prefix(D2), "row", 0)
+
+    assert early < late
+    assert len(early) == 16
+    assert content_key(day_prefix(D1), "row", 1) != early
+
+
+def test_event_id_key_ignores_everything_but_the_id() -> None:
+    assert event_id_key("e-1") == event_id_key("e-1") != event_id_key("e-2")
+    assert event_id_key("e-1")[:4] == b"\0\0\0\0"
