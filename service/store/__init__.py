@@ -1,5 +1,7 @@
 """The catalogue store: styles, articles, their feeds, images, customers and events."""
 
+# Registers the vision tables on Base.metadata (migrations compare against it).
+from service.store import vision_models  # noqa: F401
 from service.store.engine import create_store_engine, session_factory
 from service.store.migrate import upgrade
 from service.store.models import (
