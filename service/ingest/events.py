@@ -78,13 +78,14 @@ class EventBuilder:
         self.normalise_article = normalise_article
         self.counter = OccurrenceCounter()
         self._moments: dict[str | None, _Moment | str] = {}
+        self._resolved: dict[str, tuple[str, int | None]] = {}
 
     def build(
         self, rows: list[list[Value]], lines: list[int], columns: Columns
     ) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
         """Event rows for the good rows, and ``(line, problem)`` for the bad ones."""
         ic, ia, it, ie, iq, ip, ich, iid = columns
-        articles, normalise, moment_of = self.articles, self.normalise_article, self._moment
+        resolved_articles, resolve, moment_of = self._resolved, self._resolve, self._moment
         ordinal, source = self.counter.ordinal, self.source
         good: list[tuple[Any, ...]] = []
         bad: list[tuple[int, str]] = []
@@ -96,9 +97,10 @@ class EventBuilder:
             if not article:
                 bad.append((line, "missing article id"))
                 continue
-            if normalise is not None:
-                article = normalise(article)
-            article_key = articles.get(article)
+            resolved = resolved_articles.get(article)
+            if resolved is None:
+                resolved = resolve(article)
+            article, article_key = resolved
             if article_key is None:
                 bad.append((line, f"unknown article {article!r} (not in the catalogue)"))
                 continue
@@ -140,6 +142,17 @@ class EventBuilder:
                 (key, customer, article_key, kind, moment.stamp, count, amount, channel, source)
             )
         return good, bad
+
+    def _resolve(self, raw: str) -> tuple[str, int | None]:
+        """The catalogue form of a raw article id and its key (``None``: not in the catalogue).
+
+        Cached per raw string: a feed names the same articles over and over.
+        """
+        if len(self._resolved) > 1_000_000:  # garbage ids must not grow memory without bound
+            self._resolved.clear()
+        article = self.normalise_article(raw) if self.normalise_article else raw
+        resolved = self._resolved[raw] = (article, self.articles.get(article))
+        return resolved
 
     def _moment(self, text: str | None) -> _Moment | str:
         moment = self._moments.get(text)
