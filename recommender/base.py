@@ -1,0 +1,161 @@
+"""The one interface every recommender model implements, and the registry of models.
+
+A model learns from a :class:`TrainingSet` and scores every catalogue item for users given
+only their interaction rows (``user_items``): users are always folded in from their history, so
+a purchase stored a second ago changes the next call without retraining. Row numbers are the
+shared :class:`~recommender.data.Vocabulary`'s; external ids never reach a model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recommender.data import Interactions, Vocabulary
+from recommender.knowledge import EMPTY_KNOWLEDGE, CatalogueKnowledge
+
+CONFIG_FILE = "config.json"
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """What a model learns from.
+
+    Attributes:
+        matrix: Weighted users × items interactions (float32 CSR).
+        users: Row vocabulary of ``matrix``.
+        items: Column vocabulary (the whole catalogue, sold or not).
+        interactions: The raw events behind ``matrix`` (times, kinds).
+        knowledge: Facts about the items (empty knowledge when none).
+    """
+
+    matrix: sp.csr_matrix
+    users: Vocabulary
+    items: Vocabulary
+    interactions: Interactions
+    knowledge: CatalogueKnowledge = EMPTY_KNOWLEDGE
+
+    @property
+    def now(self) -> pd.Timestamp:
+        """The training data's end: the newest event."""
+        return self.interactions.end
+
+
+class Recommender(ABC):
+    """Scores catalogue items for users folded in from their interaction rows."""
+
+    name: ClassVar[str]
+    config: Any
+
+    @abstractmethod
+    def __init__(self, config: Any = None) -> None:
+        """Build an unfitted model from its config (the default config when ``None``)."""
+
+    @abstractmethod
+    def fit(self, data: TrainingSet) -> None:
+        """Learn from ``data``; the item columns of later calls follow ``data.items``."""
+
+    @abstractmethod
+    def score(self, user_items: sp.csr_matrix) -> np.ndarray:
+        """Scores of every item for each row of ``user_items``.
+
+        Args:
+            user_items: (n_users, n_items) weighted history rows.
+
+        Returns:
+            (n_users, n_items) float32 scores; higher is better.
+        """
+
+    @abstractmethod
+    def save_arrays(self, directory: Path) -> None:
+        """Write the learned state (the config is written by :meth:`save`)."""
+
+    @abstractmethod
+    def load_arrays(self, directory: Path) -> None:
+        """Read the learned state written by :meth:`save_arrays`."""
+
+    def item_similarity(self, item: int) -> np.ndarray | None:
+        """Similarity of every item to ``item`` in the model's own space; ``None``: no space."""
+        del item
+        return None
+
+    def recommend(
+        self, user_items: sp.csr_matrix, k: int, *, exclude_seen: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` items per row: ((n, k) item rows, (n, k) scores), best first."""
+        scores = self.score(user_items)
+        if exclude_seen:
+            rows, cols = user_items.nonzero()
+            scores[rows, cols] = -np.inf
+        return top_k(scores, k)
+
+    def save(self, directory: Path) -> None:
+        """Write config and learned state into ``directory`` (created if needed)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        payload = {"model": self.name, "config": config_to_dict(self.config)}
+        (directory / CONFIG_FILE).write_text(json.dumps(payload, indent=2))
+        self.save_arrays(directory)
+
+    @staticmethod
+    def load(directory: Path) -> Recommender:
+        """Read a model written by :meth:`save` (whichever kind it is).
+
+        Raises:
+            ValueError: When the directory holds no model or an unknown kind.
+            OSError: When a file cannot be read.
+        """
+        payload = json.loads((directory / CONFIG_FILE).read_text())
+        if payload.get("model") not in MODELS:
+            raise ValueError(f"{directory}: unknown model {payload.get('model')!r}")
+        model_type, config_type = MODELS[payload["model"]]
+        model = model_type(config_from_dict(config_type, payload["config"]))
+        model.load_arrays(directory)
+        return model
+
+
+def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and values of the ``k`` largest scores of each row, best first."""
+    k = min(k, scores.shape[1])
+    if k == 0:
+        empty = np.zeros((scores.shape[0], 0))
+        return empty.astype(np.int64), empty.astype(np.float32)
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    values = np.take_along_axis(scores, part, axis=1)
+    order = np.argsort(-values, axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1), np.take_along_axis(values, order, axis=1)
+
+
+def config_to_dict(config: Any) -> dict[str, Any]:
+    """A config dataclass as plain JSON-able values."""
+    return dataclasses.asdict(config)
+
+
+def config_from_dict(config_type: type[Any], values: Mapping[str, Any]) -> Any:
+    """A config dataclass from :func:`config_to_dict` output (unknown keys ignored)."""
+    names = {f.name for f in dataclasses.fields(config_type)}
+    return config_type(**{k: v for k, v in values.items() if k in names})
+
+
+#: name -> (model class, config class); filled by :func:`register`.
+MODELS: dict[str, tuple[type[Recommender], type[Any]]] = {}
+
+
+def register(
+    config_type: type[Any],
+) -> Callable[[type[Recommender]], type[Recommender]]:
+    """Class decorator adding a model to :data:`MODELS` under its ``name``."""
+
+    def add(model: type[Recommender]) -> type[Recommender]:
+        MODELS[model.name] = (model, config_type)
+        return model
+
+    return add

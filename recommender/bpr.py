@@ -1,0 +1,60 @@
+"""Bayesian personalised ranking (``implicit``'s BPR), users folded in from their history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from implicit.cpu.bpr import BayesianPersonalizedRanking
+from threadpoolctl import threadpool_limits
+
+from recommender.base import TrainingSet, register
+from recommender.factors import EmbeddingRecommender, FoldIn
+
+
+@dataclass(frozen=True)
+class BPRConfig:
+    """Hyper-parameters of BPR."""
+
+    factors: int = 64
+    """Length of the vectors (implicit adds one item-bias column)."""
+    learning_rate: float = 0.05
+    """SGD step."""
+    regularization: float = 0.01
+    """L2 penalty."""
+    iterations: int = 100
+    """Epochs of sampled triples."""
+    seed: int = 0
+    """Random seed."""
+    fold_in_regularization: float = 0.1
+    """L2 penalty of the serving-time fold-in."""
+
+
+@register(BPRConfig)
+class BPRRecommender(EmbeddingRecommender):
+    """BPR item vectors; users are projected onto them at serving time."""
+
+    name: ClassVar[str] = "bpr"
+
+    def __init__(self, config: BPRConfig | None = None) -> None:
+        self.config = config or BPRConfig()
+
+    def fold_in_config(self) -> FoldIn:
+        """A ridge projection on the BPR item space."""
+        return FoldIn(self.config.fold_in_regularization, alpha=10.0)
+
+    def fit(self, data: TrainingSet) -> None:
+        """Sample (user, bought, not bought) triples and learn the item vectors."""
+        model = BayesianPersonalizedRanking(
+            factors=self.config.factors,
+            learning_rate=self.config.learning_rate,
+            regularization=self.config.regularization,
+            iterations=self.config.iterations,
+            random_state=self.config.seed,
+        )
+        binary = data.matrix.copy()
+        binary.data[:] = 1.0
+        with threadpool_limits(1, "blas"):
+            model.fit(binary, show_progress=False)
+        self.set_item_vectors(np.asarray(model.item_factors))

@@ -1,0 +1,152 @@
+"""Interactions -> sparse user × item matrices with one id vocabulary.
+
+External ids (customer ids, article ids) are opaque strings; :class:`Vocabulary` maps them to
+contiguous rows once, and row numbers never leave the recommender. Events are weighted by kind
+(a purchase says more than a view) and decayed by age, both set in :class:`MatrixConfig`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+#: Columns of the generic interactions CSV; only the first two are required.
+CSV_COLUMNS = ("user_id", "item_id", "timestamp", "event_type", "quantity")
+
+
+class Vocabulary:
+    """A fixed, ordered set of external ids with their row numbers."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.ids: tuple[str, ...] = tuple(dict.fromkeys(ids))
+        self._index = {key: row for row, key in enumerate(self.ids)}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def get(self, key: str) -> int | None:
+        """Row of ``key``, ``None`` when unknown."""
+        return self._index.get(key)
+
+    def rows(self, keys: Sequence[str]) -> np.ndarray:
+        """Rows of ``keys``; -1 for unknown ones."""
+        return np.fromiter((self._index.get(k, -1) for k in keys), np.int64, len(keys))
+
+    def to_json(self) -> str:
+        """The ids as a JSON list."""
+        return json.dumps(list(self.ids))
+
+    @classmethod
+    def from_json(cls, text: str) -> Vocabulary:
+        """Inverse of :meth:`to_json`."""
+        return cls(json.loads(text))
+
+
+@dataclass(frozen=True)
+class MatrixConfig:
+    """How events become matrix weights."""
+
+    event_weights: Mapping[str, float] = field(
+        default_factory=lambda: {"purchase": 1.0, "cart": 0.5, "view": 0.1}
+    )
+    """Weight of one event of each kind; kinds not listed (returns) are dropped."""
+    half_life_days: float | None = None
+    """Age at which an event counts half; ``None``: no time decay."""
+
+
+@dataclass(frozen=True)
+class Interactions:
+    """Events in columnar form (external ids kept; one row per event)."""
+
+    frame: pd.DataFrame
+    """Columns user_id, item_id (str), timestamp (datetime64), event_type (str), quantity (int)."""
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """The time of the newest event."""
+        return pd.Timestamp(self.frame["timestamp"].max())
+
+    def purchases(self) -> pd.DataFrame:
+        """Only the purchase events."""
+        return self.frame[self.frame["event_type"] == "purchase"]
+
+    def before(self, cutoff: pd.Timestamp) -> Interactions:
+        """Events strictly before ``cutoff``."""
+        return Interactions(self.frame[self.frame["timestamp"] < cutoff])
+
+    def since(self, cutoff: pd.Timestamp) -> Interactions:
+        """Events at or after ``cutoff``."""
+        return Interactions(self.frame[self.frame["timestamp"] >= cutoff])
+
+
+def normalise_frame(frame: pd.DataFrame) -> Interactions:
+    """Fill the optional columns with their defaults and fix dtypes.
+
+    Missing timestamps become one common instant (no decay, ordering by file order); a missing
+    event_type means purchase; a missing quantity means 1.
+
+    Raises:
+        ValueError: When user_id or item_id is missing.
+    """
+    missing = {"user_id", "item_id"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"interactions lack column(s) {sorted(missing)}")
+    data = pd.DataFrame(
+        {"user_id": frame["user_id"].astype(str), "item_id": frame["item_id"].astype(str)}
+    )
+    stamps = frame["timestamp"] if "timestamp" in frame else pd.Series("1970-01-01", frame.index)
+    data["timestamp"] = pd.to_datetime(stamps, utc=True, format="mixed").dt.tz_localize(None)
+    kinds = frame["event_type"] if "event_type" in frame else pd.Series("purchase", frame.index)
+    data["event_type"] = kinds.fillna("purchase").astype(str).str.strip().str.lower()
+    quantity = frame["quantity"] if "quantity" in frame else pd.Series(1, frame.index)
+    data["quantity"] = pd.to_numeric(quantity, errors="coerce").fillna(1).clip(lower=1)
+    return Interactions(data.dropna(subset=["timestamp"]).reset_index(drop=True))
+
+
+def read_interactions(path: Path) -> Interactions:
+    """Read a generic interactions CSV (``user_id,item_id[,timestamp][,event_type][,quantity]``)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    return normalise_frame(frame)
+
+
+def event_weights(
+    data: Interactions, config: MatrixConfig, now: pd.Timestamp | None = None
+) -> np.ndarray:
+    """Weight of each event: kind weight × quantity × time decay (relative to ``now``)."""
+    frame = data.frame
+    kind = frame["event_type"].map(dict(config.event_weights)).fillna(0.0).to_numpy(np.float64)
+    weight = kind * frame["quantity"].to_numpy(np.float64)
+    if config.half_life_days is not None and len(frame):
+        reference = now if now is not None else data.end
+        age = (reference - frame["timestamp"]).dt.total_seconds().to_numpy() / 86400.0
+        weight *= np.power(0.5, np.clip(age, 0.0, None) / config.half_life_days)
+    return np.asarray(weight, dtype=np.float64)
+
+
+def user_item_matrix(
+    data: Interactions,
+    users: Vocabulary,
+    items: Vocabulary,
+    config: MatrixConfig,
+    now: pd.Timestamp | None = None,
+) -> sp.csr_matrix:
+    """The weighted users × items matrix (float32 CSR; duplicates summed; unknown ids dropped)."""
+    rows = users.rows(data.frame["user_id"].tolist())
+    cols = items.rows(data.frame["item_id"].tolist())
+    weight = event_weights(data, config, now)
+    keep = (rows >= 0) & (cols >= 0) & (weight > 0)
+    matrix = sp.coo_matrix(
+        (weight[keep].astype(np.float32), (rows[keep], cols[keep])),
+        shape=(len(users), len(items)),
+    ).tocsr()
+    matrix.sum_duplicates()
+    return matrix

@@ -1,0 +1,196 @@
+"""What the recommender knows about the catalogue, behind a small protocol.
+
+The recommender never talks to the knowledge graph directly: it reads item facts, category
+rules and concept hierarchies through :class:`CatalogueKnowledge`. The graph's projection
+(``kg/projection.py``) satisfies the protocol structurally; :class:`TableKnowledge` satisfies it
+from plain tables (per-item attribute rows and a category-rules table), so evaluation works on
+CSV files without any graph.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+#: Item-table columns that name relations (the rest are ignored); "article_id"/"item_id" is the key.
+KNOWN_RELATIONS = (
+    "style",
+    "category",
+    "slot",
+    "basic_colour",
+    "colour",
+    "pattern",
+    "material",
+    "occasion",
+    "gender",
+    "department",
+)
+
+
+@runtime_checkable
+class CategoryRule(Protocol):
+    """How shoppers buy one category: how long it lasts and when they buy it again."""
+
+    @property
+    def durability(self) -> str:
+        """``"durable"``, ``"semi-durable"`` or ``"consumable"``."""
+        ...
+
+    @property
+    def repurchase_days(self) -> float | None:
+        """Typical days before another of the same kind; ``None``: rarely or never."""
+        ...
+
+    @property
+    def slot(self) -> str | None:
+        """Outfit slot (top, bottom, outerwear, shoes, ...), when known."""
+        ...
+
+
+@runtime_checkable
+class CatalogueKnowledge(Protocol):
+    """Facts about articles and the concepts they relate to."""
+
+    def items(self) -> Iterable[str]:
+        """Every article external id known."""
+        ...
+
+    def item_facts(self, item_id: str) -> Mapping[str, Sequence[str]]:
+        """Relation -> concept ids of one article; ``{}`` for an unknown article."""
+        ...
+
+    def category_rule(self, category: str) -> CategoryRule | None:
+        """The rule of a category, or ``None`` when nothing is known."""
+        ...
+
+    def complements(self, category: str) -> Sequence[str]:
+        """Categories that go with ``category``."""
+        ...
+
+    def broader(self, concept: str) -> Sequence[str]:
+        """Parents of a concept in its hierarchy (``"navy"`` -> ``"blue"``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A plain category rule (satisfies :class:`CategoryRule`)."""
+
+    durability: str = "semi-durable"
+    repurchase_days: float | None = None
+    slot: str | None = None
+
+
+@dataclass(frozen=True)
+class TableKnowledge:
+    """Knowledge held in plain tables (satisfies :class:`CatalogueKnowledge`).
+
+    Attributes:
+        facts: Article id -> relation -> concept ids.
+        rules: Category -> its rule.
+        complement_map: Category -> categories that go with it.
+        parents: Concept -> broader concepts.
+    """
+
+    facts: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+    rules: Mapping[str, Rule] = field(default_factory=dict)
+    complement_map: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    parents: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def items(self) -> Iterable[str]:
+        """Every article with facts."""
+        return self.facts.keys()
+
+    def item_facts(self, item_id: str) -> Mapping[str, Sequence[str]]:
+        """Facts of one article, ``{}`` when unknown."""
+        return self.facts.get(item_id, {})
+
+    def category_rule(self, category: str) -> CategoryRule | None:
+        """The category's rule, if the table has one."""
+        return self.rules.get(category)
+
+    def complements(self, category: str) -> Sequence[str]:
+        """Complement categories from the rules table."""
+        return self.complement_map.get(category, ())
+
+    def broader(self, concept: str) -> Sequence[str]:
+        """Parents of a concept."""
+        return self.parents.get(concept, ())
+
+
+EMPTY_KNOWLEDGE = TableKnowledge()
+
+
+#: Columns that carry a style code under another name; when present, a "style" column is taken
+#: to mean a fashion style ("casual") and read as the occasion instead.
+STYLE_CODE_COLUMNS = ("style_code", "product_code")
+
+
+def relation_columns(header: Sequence[str]) -> dict[str, str]:
+    """Column -> relation for an item table's header."""
+    columns = {name: name for name in header if name in KNOWN_RELATIONS}
+    code = next((name for name in STYLE_CODE_COLUMNS if name in header), None)
+    if code is not None:
+        columns.pop("style", None)
+        columns[code] = "style"
+        if "style" in header and "occasion" not in header:
+            columns["style"] = "occasion"
+    return columns
+
+
+def facts_from_row(
+    row: Mapping[str, str], columns: Mapping[str, str]
+) -> dict[str, tuple[str, ...]]:
+    """Relations of one item-table row (``|``-separated values; empty cells skipped)."""
+    facts: dict[str, tuple[str, ...]] = {}
+    for column, relation in columns.items():
+        raw = (row.get(column) or "").strip()
+        if raw:
+            facts[relation] = tuple(v.strip() for v in raw.split("|") if v.strip())
+    return facts
+
+
+def rules_from_rows(
+    rows: Iterable[Mapping[str, str]],
+) -> tuple[dict[str, Rule], dict[str, tuple[str, ...]]]:
+    """Category rules and complements from rows of ``category,slot,durability,repurchase_days,
+    complements`` (complements ``|``-separated; empty repurchase_days: not re-bought)."""
+    rules: dict[str, Rule] = {}
+    complements: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        name = (row.get("category") or "").strip()
+        if not name:
+            continue
+        days = (row.get("repurchase_days") or "").strip()
+        rules[name] = Rule(
+            durability=(row.get("durability") or "semi-durable").strip(),
+            repurchase_days=float(days) if days else None,
+            slot=(row.get("slot") or "").strip() or None,
+        )
+        complements[name] = tuple(
+            c.strip() for c in (row.get("complements") or "").split("|") if c.strip()
+        )
+    return rules, complements
+
+
+def read_knowledge(items_csv: Path | None, categories_csv: Path | None = None) -> TableKnowledge:
+    """Table knowledge from an items CSV (``item_id`` or ``article_id`` + relation columns) and
+    an optional category-rules CSV. Missing files give empty knowledge for that part."""
+    facts: dict[str, dict[str, tuple[str, ...]]] = {}
+    if items_csv is not None:
+        with items_csv.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            columns = relation_columns(reader.fieldnames or ())
+            for row in reader:
+                key = (row.get("item_id") or row.get("article_id") or "").strip()
+                if key:
+                    facts[key] = facts_from_row(row, columns)
+    rules: dict[str, Rule] = {}
+    complements: dict[str, tuple[str, ...]] = {}
+    if categories_csv is not None:
+        with categories_csv.open(newline="", encoding="utf-8") as handle:
+            rules, complements = rules_from_rows(csv.DictReader(handle))
+    return TableKnowledge(facts=facts, rules=rules, complement_map=complements)

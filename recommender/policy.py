@@ -1,0 +1,235 @@
+"""The post-purchase policy: what a purchase makes redundant, and what it makes interesting.
+
+Applied to every model's scores at serving time, from the shopper's history as of now:
+
+* the bought article and its style's other colourways are removed from the main shelf for the
+  category's window (forever for categories people do not re-buy; repeats belong on the
+  "buy it again" shelf);
+* substitutes (the same category, or for durable goods the same outfit slot) are pushed down,
+  fading linearly over the category's window (graph rule, else the learned interval);
+* complements of recent purchases (graph complements ∪ learned co-purchases) are pushed up,
+  and the shopper's favourite colour family a little.
+
+Scores are standardised per call first, so penalties and boosts are in units of the model's own
+spread and the policy behaves the same on every model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from recommender.catalogue import Catalogue
+from recommender.groups import Groups
+from recommender.habits import CategoryHabit
+from recommender.history import UserHistory
+from recommender.knowledge import CatalogueKnowledge
+
+POLICY_FILE = "policy.json"
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    """Strengths and windows of the policy."""
+
+    style_days: float = 30.0
+    """Least time a bought style stays off the main shelf, even in re-bought categories."""
+    durable_days: float = 180.0
+    """Substitute window of a durable category without a known repurchase interval."""
+    semi_durable_days: float = 45.0
+    """...of a semi-durable one."""
+    consumable_days: float = 0.0
+    """...of a consumable one (0: never suppressed)."""
+    substitute_penalty: float = 3.0
+    """Push-down of a same-category substitute just after the purchase (score std units)."""
+    slot_penalty: float = 1.0
+    """Push-down of the same outfit slot after a durable purchase."""
+    complement_days: float = 30.0
+    """How long a purchase promotes its complements."""
+    complement_boost: float = 0.75
+    """Push-up of a complement just after the purchase."""
+    colour_boost: float = 0.1
+    """Push-up of the favourite colour family."""
+    rebuy_probability: float = 0.15
+    """Learned article re-buy share from which a category counts as re-bought."""
+
+
+@dataclass(frozen=True)
+class CategoryPlan:
+    """What the policy does after a purchase in one category."""
+
+    window_days: float
+    durable: bool
+    rebought: bool
+    complements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicyTables:
+    """Per-category plans, saved with the model."""
+
+    plans: Mapping[str, CategoryPlan] = field(default_factory=dict)
+
+    def save(self, directory: Path) -> None:
+        """Write the plans as JSON."""
+        payload = {name: asdict(plan) for name, plan in self.plans.items()}
+        (directory / POLICY_FILE).write_text(json.dumps(payload))
+
+    @classmethod
+    def load(cls, directory: Path) -> PolicyTables:
+        """Read the plans."""
+        payload = json.loads((directory / POLICY_FILE).read_text())
+        return cls(
+            {
+                name: CategoryPlan(
+                    float(p["window_days"]),
+                    bool(p["durable"]),
+                    bool(p["rebought"]),
+                    tuple(p["complements"]),
+                )
+                for name, p in payload.items()
+            }
+        )
+
+
+def plan_categories(
+    categories: Sequence[str],
+    knowledge: CatalogueKnowledge,
+    habits: Mapping[str, CategoryHabit],
+    complements: Mapping[str, Sequence[str]],
+    config: PolicyConfig,
+) -> PolicyTables:
+    """Plans from the graph's rules where it has them, else from the learned habits."""
+    plans: dict[str, CategoryPlan] = {}
+    for category in categories:
+        rule = knowledge.category_rule(category)
+        habit = habits.get(category)
+        durability = rule.durability if rule is not None else _learned_durability(habit, config)
+        window = _window(durability, rule.repurchase_days if rule else None, habit, config)
+        rebought = habit is not None and habit.article_probability >= config.rebuy_probability
+        if rule is not None and rule.repurchase_days is not None and durability == "consumable":
+            rebought = True
+        plans[category] = CategoryPlan(
+            window, durability == "durable", rebought, tuple(complements.get(category, ()))
+        )
+    return PolicyTables(plans)
+
+
+def _learned_durability(habit: CategoryHabit | None, config: PolicyConfig) -> str:
+    if habit is None:
+        return "semi-durable"
+    if habit.article_probability >= config.rebuy_probability:
+        return "consumable"
+    return "durable" if habit.probability < 0.05 else "semi-durable"
+
+
+def _window(
+    durability: str, days: float | None, habit: CategoryHabit | None, config: PolicyConfig
+) -> float:
+    if durability == "consumable":
+        return config.consumable_days
+    default = config.durable_days if durability == "durable" else config.semi_durable_days
+    if days is not None:
+        return min(days, default) if durability != "durable" else max(days, default)
+    if habit is not None and habit.interval_days is not None and durability != "durable":
+        return min(habit.interval_days, default)
+    return default
+
+
+class Policy:
+    """Applies the post-purchase rules to one shopper's scores over the whole catalogue."""
+
+    def __init__(self, catalogue: Catalogue, tables: PolicyTables, config: PolicyConfig) -> None:
+        self.catalogue = catalogue
+        self.tables = tables
+        self.config = config
+        self.by = {field: Groups(catalogue.codes[field]) for field in ("category", "style", "slot")}
+        self.by_colour = Groups(catalogue.codes["colour"])
+        names = catalogue.names["category"]
+        self._plans = [tables.plans.get(name) for name in names]
+        self._complement_codes = [self._codes(p.complements if p else ()) for p in self._plans]
+
+    def _codes(self, categories: Sequence[str]) -> list[int]:
+        codes = (self.catalogue.code("category", name) for name in categories)
+        return [code for code in codes if code >= 0]
+
+    def apply(self, scores: np.ndarray, history: UserHistory) -> np.ndarray:
+        """Adjusted scores (``-inf``: never show); ``scores`` is left unchanged."""
+        spread = float(scores.std()) or 1.0
+        adjusted = (scores - float(scores.mean())) / spread
+        bought = history.items[history.purchased]
+        ages = history.ages[history.purchased]
+        if bought.size == 0:
+            return adjusted
+        self._boost_colour(adjusted, bought)
+        for item, age in self._latest_per_category(bought, ages):
+            self._adjust_for(adjusted, item, age)
+        self._remove_bought(adjusted, bought, ages)
+        return adjusted
+
+    def plan_of(self, item: int) -> CategoryPlan | None:
+        """The plan of an item's category."""
+        code = int(self.catalogue.codes["category"][item])
+        return self._plans[code] if code >= 0 else None
+
+    def complement_codes(self, item: int) -> list[int]:
+        """Category codes that go with an item's category."""
+        code = int(self.catalogue.codes["category"][item])
+        return self._complement_codes[code] if code >= 0 else []
+
+    def favourite_colour(self, bought: np.ndarray) -> int:
+        """The colour family bought most (at least twice), else -1."""
+        colours = self.catalogue.codes["colour"][bought]
+        colours = colours[colours >= 0]
+        if colours.size < 2:
+            return -1
+        counts = np.bincount(colours)
+        return int(counts.argmax()) if counts.max() >= 2 else -1
+
+    def _boost_colour(self, adjusted: np.ndarray, bought: np.ndarray) -> None:
+        colour = self.favourite_colour(bought)
+        if colour >= 0:
+            adjusted[self.by_colour.members(colour)] += self.config.colour_boost
+
+    def _latest_per_category(self, bought: np.ndarray, ages: np.ndarray) -> list[tuple[int, float]]:
+        """The newest purchase of each category (items without category kept as they are)."""
+        order = np.argsort(ages, kind="stable")
+        seen: set[int] = set()
+        latest: list[tuple[int, float]] = []
+        for index in order:
+            item = int(bought[index])
+            code = int(self.catalogue.codes["category"][item])
+            if code >= 0 and code in seen:
+                continue
+            if code >= 0:
+                seen.add(code)
+            latest.append((item, float(ages[index])))
+        return latest
+
+    def _adjust_for(self, adjusted: np.ndarray, item: int, age: float) -> None:
+        plan = self.plan_of(item)
+        if plan is not None and age < plan.window_days:
+            fade = 1.0 - age / plan.window_days
+            category = int(self.catalogue.codes["category"][item])
+            if plan.durable:
+                slot = int(self.catalogue.codes["slot"][item])
+                adjusted[self.by["slot"].members(slot)] -= self.config.slot_penalty * fade
+            adjusted[self.by["category"].members(category)] -= self.config.substitute_penalty * fade
+        if age < self.config.complement_days:
+            boost = self.config.complement_boost * (1.0 - age / self.config.complement_days)
+            for code in self.complement_codes(item):
+                adjusted[self.by["category"].members(code)] += boost
+
+    def _remove_bought(self, adjusted: np.ndarray, bought: np.ndarray, ages: np.ndarray) -> None:
+        for item, age in zip(bought.tolist(), ages.tolist(), strict=True):
+            plan = self.plan_of(item)
+            rebought = plan is not None and plan.rebought
+            window = max(self.config.style_days, plan.window_days if plan else 0.0)
+            if rebought and age >= window:
+                continue
+            adjusted[item] = -np.inf
+            adjusted[self.by["style"].members(int(self.catalogue.codes["style"][item]))] = -np.inf

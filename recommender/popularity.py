@@ -1,0 +1,62 @@
+"""Recent popularity: what sold most lately, the same for everyone (the honest baseline)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recommender.base import Recommender, TrainingSet, register
+from recommender.data import MatrixConfig, event_weights
+
+POPULARITY_FILE = "popularity.npy"
+
+
+@dataclass(frozen=True)
+class PopularityConfig:
+    """Which sales count and how fast they age."""
+
+    window_days: float = 7.0
+    """Only events of the last ``window_days`` before the training end count."""
+    half_life_days: float | None = 3.0
+    """Age at which an event counts half within the window; ``None``: no decay."""
+
+
+@register(PopularityConfig)
+class RecentPopularity(Recommender):
+    """Scores every item by its recent, decayed sales."""
+
+    name: ClassVar[str] = "popularity"
+
+    def __init__(self, config: PopularityConfig | None = None) -> None:
+        self.config = config or PopularityConfig()
+        self.popularity = np.zeros(0, np.float32)
+
+    def fit(self, data: TrainingSet) -> None:
+        """Count decayed events of the last window per item."""
+        cutoff = data.now - pd.Timedelta(days=self.config.window_days)
+        recent = data.interactions.since(cutoff)
+        weights = event_weights(
+            recent, MatrixConfig(half_life_days=self.config.half_life_days), data.now
+        )
+        cols = data.items.rows(recent.frame["item_id"].tolist())
+        keep = cols >= 0
+        counts = np.bincount(cols[keep], weights=weights[keep], minlength=len(data.items))
+        # Normalised so scores are comparable across fits (the hybrid fuses them).
+        self.popularity = (counts / max(counts.max(initial=0.0), 1e-12)).astype(np.float32)
+
+    def score(self, user_items: sp.csr_matrix) -> np.ndarray:
+        """The same popularity row for every user."""
+        return np.broadcast_to(self.popularity, (user_items.shape[0], self.popularity.size)).copy()
+
+    def save_arrays(self, directory: Path) -> None:
+        """Write the popularity vector."""
+        np.save(directory / POPULARITY_FILE, self.popularity)
+
+    def load_arrays(self, directory: Path) -> None:
+        """Read the popularity vector."""
+        self.popularity = np.load(directory / POPULARITY_FILE, allow_pickle=False)

@@ -1,0 +1,216 @@
+"""The serving API: shelves of suggestions with reasons, from a trained artifact.
+
+The service passes each shopper's full history on every call; the model folds the shopper in
+and the policy reads the purchases, so a purchase stored a second ago changes the next shelf
+without retraining. Unknown shoppers get a popular, policy-respecting cold-start shelf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from recommender.artifacts import ArtifactError, load_fitted
+from recommender.history import UserHistory, build_history
+from recommender.knowledge import CatalogueKnowledge
+from recommender.pipeline import Fitted
+from recommender.policy import Policy
+from recommender.reasons import Explainer
+from recommender.rebuy import rebuy_scores
+
+__all__ = ["ArtifactError", "HistoryEvent", "Shelf", "Shelves", "Suggestion"]
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One event of a shopper, as stored."""
+
+    item_id: str
+    occurred_at: datetime
+    event_type: str
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested article, its score and why."""
+
+    item_id: str
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """A ranked list of suggestions."""
+
+    items: tuple[Suggestion, ...]
+    cold_start: bool
+    model_version: str
+
+
+class Shelves:
+    """Main, buy-it-again, similar and complement shelves of one trained version."""
+
+    def __init__(self, fitted: Fitted, version: str) -> None:
+        self.fitted = fitted
+        self.version = version
+        self.policy = Policy(fitted.catalogue, fitted.tables, fitted.config.policy)
+        self.explainer = Explainer(self.policy, fitted.popularity.popularity)
+        self._ids = np.asarray(fitted.items.ids, dtype=object)
+
+    @classmethod
+    def load(cls, directory: Path, knowledge: CatalogueKnowledge) -> Shelves:
+        """Load a version folder written by the train stage.
+
+        ``knowledge`` is accepted for the agreed interface; the facts the shelves need were
+        coded into the artifact at training time, so serving does not depend on the graph.
+
+        Raises:
+            ArtifactError: When the folder is incomplete or corrupt.
+        """
+        del knowledge
+        fitted, manifest = load_fitted(directory)
+        return cls(fitted, str(manifest.get("version", directory.name)))
+
+    def user_history(self, history: Sequence[HistoryEvent], now: datetime) -> UserHistory:
+        """Resolve a stored history against the item vocabulary."""
+        return build_history(
+            self.fitted.items,
+            [e.item_id for e in history],
+            [e.occurred_at for e in history],
+            [e.event_type for e in history],
+            [e.quantity for e in history],
+            now,
+        )
+
+    def main_scores(self, user: UserHistory) -> np.ndarray:
+        """Model scores (popularity for a shopper without usable history) after the policy."""
+        if user.items.size == 0:
+            raw = self.fitted.popularity.popularity.astype(np.float32)
+        else:
+            row = user.row(len(self.fitted.items), self.fitted.config.matrix)
+            raw = self.fitted.model.score(row)[0]
+        return self.policy.apply(raw, user)
+
+    def recommend(
+        self,
+        user_id: str,
+        history: Sequence[HistoryEvent],
+        now: datetime,
+        k: int = 12,
+        *,
+        category: str | None = None,
+        exclude: Collection[str] = (),
+        include: Collection[str] | None = None,
+    ) -> Shelf:
+        """The main shelf: new things the shopper will like, nothing just made redundant."""
+        del user_id  # the history is the shopper; ids are not needed by the models
+        user = self.user_history(history, now)
+        scores = self.main_scores(user)
+        self._restrict(scores, category, exclude, include)
+        rows = _best(scores, k)
+        if rows.size == 0 and include is None and category is None:
+            rows = _best(self._fallback(exclude), k)
+        items = tuple(
+            Suggestion(self._ids[r], float(scores[r]), self.explainer.reason(int(r), user))
+            for r in rows
+        )
+        return Shelf(items, cold_start=user.items.size == 0, model_version=self.version)
+
+    def rebuy(
+        self, user_id: str, history: Sequence[HistoryEvent], now: datetime, k: int = 12
+    ) -> Shelf:
+        """Buy it again: past purchases in re-bought categories, due ones first."""
+        del user_id
+        user = self.user_history(history, now)
+        rows, scores, reasons = rebuy_scores(user, self.policy, self.fitted.habits, k)
+        items = tuple(
+            Suggestion(self._ids[r], float(s), why)
+            for r, s, why in zip(rows, scores, reasons, strict=True)
+        )
+        return Shelf(items, cold_start=not user.purchased.any(), model_version=self.version)
+
+    def similar(self, item_id: str, k: int = 12) -> Shelf:
+        """Substitutes: the same category, closest in the model's item space."""
+        row = self.fitted.items.get(item_id)
+        if row is None:
+            return Shelf((), cold_start=True, model_version=self.version)
+        scores = self._neighbours(row)
+        same = self.policy.by["category"].members(int(self.fitted.catalogue.codes["category"][row]))
+        if same.size > 1:
+            mask = np.full(scores.size, -np.inf, np.float32)
+            mask[same] = 0.0
+            scores = scores + mask
+        scores[row] = -np.inf
+        name = self.fitted.catalogue.name("category", row) or "item"
+        return self._shelf(scores, k, f"another {name} like this one")
+
+    def complements(self, item_id: str, k: int = 12) -> Shelf:
+        """What goes with an article: its complement categories, popular and matching first."""
+        row = self.fitted.items.get(item_id)
+        if row is None:
+            return Shelf((), cold_start=True, model_version=self.version)
+        scores = np.full(len(self.fitted.items), -np.inf, np.float32)
+        popularity = self.fitted.popularity.popularity
+        for code in self.policy.complement_codes(row):
+            members = self.policy.by["category"].members(code)
+            scores[members] = popularity[members]
+        colour = int(self.fitted.catalogue.codes["colour"][row])
+        if colour >= 0:
+            same_colour = self.policy.by_colour.members(colour)
+            scores[same_colour] += 0.1 * np.isfinite(scores[same_colour])
+        name = self.fitted.catalogue.name("category", row) or "this"
+        return self._shelf(scores, k, f"goes with this {name}")
+
+    def _neighbours(self, row: int) -> np.ndarray:
+        similarity = self.fitted.model.item_similarity(row)
+        if similarity is None:
+            return self.fitted.popularity.popularity.astype(np.float32).copy()
+        return similarity.astype(np.float32)
+
+    def _shelf(self, scores: np.ndarray, k: int, reason: str) -> Shelf:
+        rows = _best(scores, k)
+        items = tuple(Suggestion(self._ids[r], float(scores[r]), reason) for r in rows)
+        return Shelf(items, cold_start=False, model_version=self.version)
+
+    def _restrict(
+        self,
+        scores: np.ndarray,
+        category: str | None,
+        exclude: Collection[str],
+        include: Collection[str] | None,
+    ) -> None:
+        if category is not None:
+            code = self.fitted.catalogue.code("category", category)
+            keep = self.policy.by["category"].members(code)
+            allowed = np.zeros(scores.size, bool)
+            allowed[keep] = True
+            scores[~allowed] = -np.inf
+        if include is not None:
+            allowed = np.zeros(scores.size, bool)
+            rows = self.fitted.items.rows(list(include))
+            allowed[rows[rows >= 0]] = True
+            scores[~allowed] = -np.inf
+        rows = self.fitted.items.rows(list(exclude))
+        scores[rows[rows >= 0]] = -np.inf
+
+    def _fallback(self, exclude: Collection[str]) -> np.ndarray:
+        scores = self.fitted.popularity.popularity.astype(np.float32).copy()
+        rows = self.fitted.items.rows(list(exclude))
+        scores[rows[rows >= 0]] = -np.inf
+        return scores
+
+
+def _best(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the ``k`` best finite scores, best first."""
+    k = min(k, scores.size)
+    if k <= 0:
+        return np.zeros(0, np.int64)
+    part = np.argpartition(-scores, k - 1)[:k]
+    part = part[np.isfinite(scores[part])]
+    return np.asarray(part[np.argsort(-scores[part], kind="stable")])
