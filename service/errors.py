@@ -5,6 +5,8 @@ The hierarchy::
     AtelierError                 anything Atelier reports to a user as one clear line
     ├── ConfigurationError       settings that cannot work (bad URL, missing folder)
     ├── StoreError               the catalogue store cannot be reached or migrated
+    ├── NotFoundError            a request names an article, customer or file that does not exist
+    ├── UnavailableError         a store, the graph or the model cannot serve right now (HTTP 503)
     └── IngestError              an input file cannot be ingested
         ├── MissingFileError     an expected file is absent
         ├── SchemaError          a file lacks required columns or cannot be parsed at all
@@ -27,6 +29,14 @@ class ConfigurationError(AtelierError):
 
 class StoreError(AtelierError):
     """The catalogue store cannot be reached, created or migrated."""
+
+
+class NotFoundError(AtelierError):
+    """A request names something that does not exist (the message names it)."""
+
+
+class UnavailableError(AtelierError):
+    """A resource the request needs is not available now; retrying later may succeed."""
 
 
 class IngestError(AtelierError):

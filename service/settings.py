@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -25,6 +26,28 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the catalogue store; SQLite under ATELIER_HOME when unset.",
     )
+    atelier_api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated keys that write routes accept in the X-API-Key header.",
+    )
+    atelier_cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated browser origins allowed to call the API (none by default).",
+    )
+    atelier_max_request_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body the API accepts."
+    )
+    atelier_host: str = Field(default="127.0.0.1", description="Interface `atelier serve` binds.")
+    atelier_port: int = Field(
+        default=8000, ge=1, le=65535, description="Port `atelier serve` binds."
+    )
+
+    @field_validator("atelier_api_keys", "atelier_cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @property
     def catalogue_url(self) -> str:

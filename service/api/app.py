@@ -6,30 +6,56 @@ Resources (catalogue store, graph store, models) are opened in the lifespan and 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from service.api import health
+from service.api import events, health, metrics, problems, products, readiness
+from service.api.limits import BodyLimitMiddleware
+from service.api.metrics import LatencyMiddleware, Metrics
+from service.api.resources import ModelLoader, open_resources, reload_model
+from service.errors import UnavailableError
 from service.settings import Settings
 
+log = logging.getLogger(__name__)
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+
+def create_app(
+    settings: Settings | None = None, model_loader: ModelLoader | None = None
+) -> FastAPI:
     """Build the application for ``settings`` (read from the environment when omitted).
 
     Args:
         settings: Where the stores live and how to reach them.
+        model_loader: Builds the recommendation model from an artifact folder (default: the
+            recommender's ``Shelves`` with the knowledge graph).
 
     Returns:
         The app, ready for uvicorn or a test client.
     """
     resolved = settings or Settings()
+    meters = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = resolved
-        yield
+        app.state.metrics = meters
+        loader = model_loader or _recommender_loader(resolved)
+        resources = await asyncio.to_thread(open_resources, resolved, meters, loader)
+        app.state.resources = resources
+        _reload_on_sighup(lambda: reload_model(resources))
+        try:
+            yield
+        finally:
+            resources.close()
 
     app = FastAPI(
         title="Atelier",
@@ -37,8 +63,42 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=_version(),
         lifespan=lifespan,
     )
+    app.state.settings = resolved
+    problems.install(app)
     app.include_router(health.router)
+    app.include_router(readiness.router)
+    app.include_router(metrics.router)
+    app.include_router(events.router)
+    app.include_router(products.router)
+    if resolved.atelier_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(resolved.atelier_cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-API-Key"],
+        )
+    app.add_middleware(BodyLimitMiddleware, limit=resolved.atelier_max_request_bytes)
+    app.add_middleware(LatencyMiddleware, metrics=meters)
     return app
+
+
+def _recommender_loader(settings: Settings) -> ModelLoader:
+    def load(path: Path) -> Any:
+        raise UnavailableError("the recommender's serving module is not installed yet")
+
+    return load
+
+
+def _reload_on_sighup(reload: Any) -> None:
+    """Reload the model on SIGHUP (``kill -HUP <pid>`` after ``atelier train``).
+
+    The load runs in a worker thread so requests keep being answered meanwhile. Only the main
+    thread's event loop can take signals; under a test client there is none, and nothing is
+    installed.
+    """
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, reload))
 
 
 def _version() -> str:
