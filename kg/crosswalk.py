@@ -1,0 +1,140 @@
+"""Writing the retailer and manufacturer schemes, their mappings and the facts they imply."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from kg import nquads as nq
+from kg.facts import IN_SCHEME, PREF_LABEL, TYPE, Emit, p
+from kg.mappings import ConceptMapping, map_colour
+from kg.namespaces import (
+    ATL,
+    RDFS,
+    SKOS,
+    article_iri,
+    graph_iri,
+    manufacturer_iri,
+    retailer_scheme_iri,
+)
+from kg.palette import Palette
+from kg.profiles import FACT_ROLES
+from kg.schemes import ConceptKey, SchemeCollector
+
+if TYPE_CHECKING:
+    from kg.build import BuildReport
+
+CONCEPT, SCHEME = nq.iri(SKOS + "Concept"), nq.iri(SKOS + "ConceptScheme")
+BROADER = nq.iri(SKOS + "broader")
+MATCH = {r: nq.iri(f"{SKOS}{r}Match") for r in ("exact", "close", "broad", "narrow")}
+COMMENT = nq.iri(RDFS + "comment")
+ROLE_PREDICATES = {role: p(getattr(ATL, role)) for role in FACT_ROLES}
+BASIC_COLOUR = p(ATL.basicColour)
+
+
+class ConceptWriter:
+    """Resolves every collected concept to the platform and writes schemes and mappings."""
+
+    def __init__(
+        self,
+        palette: Palette,
+        declared: Mapping[tuple[str, str, str], ConceptMapping],
+        lexicon: Mapping[str, tuple[float, ...]],
+    ) -> None:
+        self.palette, self.declared, self.lexicon = palette, declared, lexicon
+        self.collector = SchemeCollector()
+        self.resolved: dict[ConceptKey, ConceptMapping | None] = {}
+        self._basic = dict(zip(palette.iris, palette.basics, strict=True))
+
+    def resolve(self, key: ConceptKey) -> ConceptMapping | None:
+        """The mapping of one retailer concept, declared or (for colours) computed."""
+        if key.role == "colour":
+            labs = self.collector.dye_labs.get(key, [])
+            return map_colour(key.label, labs, self.palette, self.lexicon)
+        return self.declared.get((key.profile, key.field, key.label.lower()))
+
+    def write(self, emit: Emit, report: BuildReport) -> None:
+        """Schemes and mappings of every retailer and manufacturer concept collected."""
+        for key in self.collector.concepts():
+            self._write_concept(key, emit)
+            mapping = self.resolved[key] = self.resolve(key)
+            graph = nq.iri(graph_iri("mapping", key.source))
+            report.concepts += 1
+            if mapping is None:
+                emit(nq.iri(key.iri), TYPE, p(ATL.UnmappedConcept), graph)
+                report.unmapped.append((key.source, key.field, key.label))
+                continue
+            report.mapped += 1
+            _write_mapping(key.iri, mapping, graph, emit)
+        self._write_manufacturer(emit)
+
+    def _write_concept(self, key: ConceptKey, emit: Emit) -> None:
+        graph = nq.iri(graph_iri("scheme", "retailer", key.source))
+        concept, scheme = nq.iri(key.iri), nq.iri(key.scheme)
+        emit(scheme, TYPE, SCHEME, graph)
+        emit(scheme, PREF_LABEL, nq.text(f"{key.source} {key.field}", "en"), graph)
+        emit(concept, TYPE, CONCEPT, graph)
+        emit(concept, PREF_LABEL, nq.text(key.label), graph)
+        emit(concept, IN_SCHEME, scheme, graph)
+        emit(concept, p(ATL.field), nq.text(key.field), graph)
+        for parent in self.collector.broader.get(key, ()):
+            emit(concept, BROADER, nq.iri(parent.iri), graph)
+
+    def _write_manufacturer(self, emit: Emit) -> None:
+        for source, kind, label in sorted(self.collector.manufacturer):
+            graph = nq.iri(graph_iri("scheme", "manufacturer", source))
+            concept = manufacturer_iri(source, kind, label)
+            scheme = nq.iri(retailer_scheme_iri(source, kind).replace("/retailer/", "/maker/"))
+            emit(scheme, TYPE, SCHEME, graph)
+            emit(nq.iri(concept), TYPE, CONCEPT, graph)
+            emit(nq.iri(concept), PREF_LABEL, nq.text(label), graph)
+            emit(nq.iri(concept), IN_SCHEME, scheme, graph)
+            mapping = self._manufacturer_mapping(source, kind, label, concept, emit, graph)
+            if mapping is not None:
+                _write_mapping(concept, mapping, nq.iri(graph_iri("mapping", source)), emit)
+
+    def _manufacturer_mapping(
+        self, source: str, kind: str, label: str, concept: str, emit: Emit, graph: str
+    ) -> ConceptMapping | None:
+        if kind != "dye":
+            return self.declared.get(("manufacturer", kind, label.lower()))
+        lab = self.collector.dyes.get((source, label))
+        if lab is None:
+            return None
+        emit(nq.iri(concept), TYPE, p(ATL.DyeCode), graph)
+        for predicate, value in zip((ATL.labL, ATL.labA, ATL.labB), lab, strict=True):
+            emit(nq.iri(concept), p(predicate), nq.number(float(value)), graph)
+        return map_colour(label, [lab], self.palette, {})
+
+    def write_platform_facts(
+        self, external_id: str, keys: list[tuple[ConceptKey, int]], emit: Emit
+    ) -> None:
+        """The platform facts an article's retailer concepts translate to."""
+        from kg.build import best_mappings
+
+        article = nq.iri(article_iri(external_id))
+        by_source: dict[str, list[tuple[ConceptKey, int]]] = {}
+        for key, depth in keys:
+            by_source.setdefault(key.source, []).append((key, depth))
+        for source, found in by_source.items():
+            graph = nq.iri(graph_iri("retailer", source))
+            for role, mapping in best_mappings(found, self.resolved).items():
+                if role not in FACT_ROLES:
+                    continue
+                emit(article, ROLE_PREDICATES[role], nq.iri(mapping.target), graph)
+                if role == "colour":
+                    basic = self._basic[mapping.target]
+                    emit(article, BASIC_COLOUR, nq.iri(basic), graph)
+
+
+def _write_mapping(concept: str, mapping: ConceptMapping, graph: str, emit: Emit) -> None:
+    emit(nq.iri(concept), MATCH[mapping.relation], nq.iri(mapping.target), graph)
+    if mapping.distance is None:
+        return
+    node = nq.iri(concept + "/colour-mapping")
+    emit(node, TYPE, p(ATL.ColourMapping), graph)
+    emit(node, p(ATL.mappedConcept), nq.iri(concept), graph)
+    emit(node, p(ATL.mappedTo), nq.iri(mapping.target), graph)
+    emit(node, p(ATL.mappingDistance), nq.number(mapping.distance), graph)
+    if mapping.evidence:
+        emit(node, COMMENT, nq.text(mapping.evidence), graph)

@@ -1,0 +1,88 @@
+"""Retailer concept schemes, discovered from the feeds: one scheme per retailer column.
+
+Every distinct value of a concept-bearing column becomes a ``skos:Concept`` of its retailer's
+scheme; hierarchy columns (and ``"A > B"`` values) link levels with ``skos:broader``. The
+collector also remembers, per concept, the manufacturer dye Labs of the articles that carry it,
+which is how a retailer's marketing colour name gets a colour at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from kg.namespaces import retailer_concept_iri, retailer_scheme_iri
+from kg.profiles import RetailerProfile
+
+
+class ConceptKey(NamedTuple):
+    """A retailer concept: one label of one column of one source's feed."""
+
+    source: str
+    profile: str
+    field: str
+    role: str
+    label: str
+
+    @property
+    def iri(self) -> str:
+        """The concept's IRI."""
+        return retailer_concept_iri(self.source, self.field, self.label)
+
+    @property
+    def scheme(self) -> str:
+        """The IRI of the concept's scheme (its column)."""
+        return retailer_scheme_iri(self.source, self.field)
+
+
+@dataclass
+class SchemeCollector:
+    """Concepts seen so far, their broader concepts, usage counts and colour evidence."""
+
+    broader: dict[ConceptKey, set[ConceptKey]] = field(default_factory=lambda: defaultdict(set))
+    uses: dict[ConceptKey, int] = field(default_factory=lambda: defaultdict(int))
+    dye_labs: dict[ConceptKey, list[tuple[float, float, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    manufacturer: set[tuple[str, str, str]] = field(default_factory=set)
+    dyes: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
+
+    def read(
+        self, source: str, profile: RetailerProfile, data: Mapping[str, str]
+    ) -> list[tuple[ConceptKey, int]]:
+        """Register the concepts of one feed row; returns them with their depth (0 = coarsest)."""
+        found: list[tuple[ConceptKey, int]] = []
+        for spec in profile.fields:
+            value = (data.get(spec.field) or "").strip()
+            if not value or value.lower() == "nan":
+                continue
+            levels = [v.strip() for v in value.split(spec.separator)] if spec.separator else [value]
+            parent: ConceptKey | None = None
+            for depth, label in enumerate(filter(None, levels)):
+                key = ConceptKey(source, profile.name, spec.field, spec.role, label)
+                self.uses[key] += 1
+                if parent is not None:
+                    self.broader[key].add(parent)
+                found.append((key, depth + _hierarchy_depth(profile, spec.field)))
+                parent = key
+        self._link_hierarchy(profile, found)
+        return found
+
+    def _link_hierarchy(
+        self, profile: RetailerProfile, found: list[tuple[ConceptKey, int]]
+    ) -> None:
+        by_field = {key.field: key for key, _ in found}
+        chain = [by_field[name] for name in profile.hierarchy if name in by_field]
+        for parent, child in itertools.pairwise(chain):
+            self.broader[child].add(parent)
+
+    def concepts(self) -> Iterator[ConceptKey]:
+        """Every concept seen, in a stable order."""
+        return iter(sorted(self.uses, key=lambda k: (k.source, k.field, k.label)))
+
+
+def _hierarchy_depth(profile: RetailerProfile, name: str) -> int:
+    return profile.hierarchy.index(name) if name in profile.hierarchy else 0

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from kg.build import BuildReport
+from kg.namespaces import article_iri, category_iri, graph_iri
+
+PREFIXES = {
+    "atl": "https://w3id.org/atelier/vocab#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": "https://schema.org/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+}
+
+
+def select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
+    solutions = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [tuple(term.value for term in row) for row in solutions]
+
+
+def test_retailer_labels_translate_to_platform_categories(
+    tiny: tuple[ox.Store, BuildReport],
+) -> None:
+    store, _ = tiny
+    rows = select(store, "SELECT ?a ?c WHERE { ?a atl:category ?c } ORDER BY ?a")
+    expected = [
+        (article_iri("A1"), category_iri("jeans")),
+        (article_iri("A2"), category_iri("t-shirt")),  # vision agrees with the retailer
+        (article_iri("A2"), category_iri("t-shirt")),
+        (article_iri("A3"), category_iri("t-shirt")),
+    ]
+    assert sorted(set(rows)) == sorted(set(expected))
+
+
+def test_a_marketing_colour_takes_its_lab_from_the_dyes_and_keeps_the_distance(
+    tiny: tuple[ox.Store, BuildReport],
+) -> None:
+    store, _ = tiny
+    rows = select(
+        store,
+        """SELECT ?basic ?d ?why WHERE {
+             ?m atl:mappedConcept ?c ; atl:mappingDistance ?d ; rdfs:comment ?why .
+             ?c skos:prefLabel "Ink" . ?m atl:mappedTo/skos:broader/skos:broader ?basic }""",
+    )
+    assert len(rows) == 1
+    basic, distance, evidence = rows[0]
+    assert basic.endswith("/basic/blue") and float(distance) < 10 and evidence == "dyes:1"
+
+
+def test_unmapped_retailer_concepts_are_listed(tiny: tuple[ox.Store, BuildReport]) -> None:
+    store, report = tiny
+    assert ("demo", "fit", "Boxy") in report.unmapped
+    rows = select(store, "SELECT ?l WHERE { ?c a atl:UnmappedConcept ; skos:prefLabel ?l }")
+    assert ("Boxy",) in rows and ("Black",) not in rows  # "Black" is an ISCC-NBS name
+
+
+def test_each_source_has_its_own_graph(tiny: tuple[ox.Store, BuildReport]) -> None:
+    store, _ = tiny
+    graphs = {g.value for g in store.named_graphs()}
+    for parts in [("retailer", "demo"), ("manufacturer", "demo"), ("vision", "v1")]:
+        assert graph_iri(*parts) in graphs
+    assert graph_iri("sales", "demo") in graphs
+    vision = select(
+        store,
+        f"SELECT ?b WHERE {{ GRAPH <{graph_iri('vision', 'v1')}> "
+        "{ ?a atl:hasColour ?n ; atl:basicColour ?b } }",
+    )
+    assert vision == [("https://w3id.org/atelier/id/colour/basic/blue",)]
+
+
+def test_hierarchy_levels_are_linked_by_broader(tiny: tuple[ox.Store, BuildReport]) -> None:
+    store, _ = tiny
+    rows = select(
+        store, 'SELECT ?p WHERE { ?c skos:prefLabel "Jeans" ; skos:broader/skos:prefLabel ?p }'
+    )
+    assert rows == [("Denim",)]
