@@ -51,6 +51,9 @@ class BuildConfig:
     built_at: datetime | None = None
 
 
+DEFAULT_CONFIG = BuildConfig()
+
+
 @dataclass
 class BuildReport:
     """What a build wrote and how long it took."""
@@ -97,9 +100,19 @@ def write_dataset(
     sales: Iterable[SalesRecord],
     vision: Iterable[VisionRecord],
     handle: TextIO,
-    config: BuildConfig = BuildConfig(),
+    config: BuildConfig = DEFAULT_CONFIG,
+    *,
+    vocabulary: bool = True,
 ) -> BuildReport:
     """Write the whole graph as N-Quads to ``handle``.
+
+    Args:
+        articles: The catalogue, each article with its feeds' records.
+        sales: Units sold per article and season.
+        vision: Vision results per article and model version.
+        handle: Where the N-Quads go.
+        config: Build options.
+        vocabulary: Include the bundled vocabularies (False for incremental updates).
 
     Returns:
         Counts, the unmapped retailer concepts and the graphs written (write time only).
@@ -107,7 +120,8 @@ def write_dataset(
     started = time.perf_counter()
     writer, report = QuadWriter(handle), BuildReport()
     palette = load_palette()
-    write_vocabulary(writer.emit)
+    if vocabulary:
+        write_vocabulary(writer.emit)
     concepts = ConceptWriter(
         palette, declared_mappings(), colour_lexicon(palette, config.xkcd_colours)
     )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from oxigraph_server import OxigraphServer, find_oxigraph
 
 from kg.build import BuildReport, write_dataset
 from kg.records import (
@@ -16,6 +19,7 @@ from kg.records import (
     VisionRecord,
     VisionTagRecord,
 )
+from kg.store import EmbeddedStore, RemoteConfig, RemoteStore
 
 TEE_FEED = {"category": "Tees", "color": "Black", "fit": "Boxy"}
 
@@ -80,7 +84,43 @@ def build_tiny() -> tuple[ox.Store, BuildReport]:
     return store, report
 
 
+Catalogue = tuple[list[ArticleRecord], list[SalesRecord], list[VisionRecord]]
+
+
+@pytest.fixture
+def catalogue() -> Catalogue:
+    """The tiny catalogue's articles, sales and vision results."""
+    return demo_articles(), demo_sales(), demo_vision()
+
+
 @pytest.fixture(scope="module")
 def tiny() -> tuple[ox.Store, BuildReport]:
     """The tiny catalogue's graph, built once per module."""
     return build_tiny()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A real ``oxigraph serve`` for the session (skips when the CLI is not installed)."""
+    binary = find_oxigraph()
+    if binary is None:
+        pytest.skip("the oxigraph CLI is not installed (pip install oxigraph)")
+    server = OxigraphServer(binary, tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def any_store(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[EmbeddedStore | RemoteStore]:
+    """An empty store: pyoxigraph on disk, then a remote ``oxigraph serve``."""
+    if request.param == "embedded":
+        store: EmbeddedStore | RemoteStore = EmbeddedStore(tmp_path / "graph")
+    else:
+        server: OxigraphServer = request.getfixturevalue("oxigraph_server")
+        config = RemoteConfig(server.query_url, server.update_url, server.store_url)
+        store = RemoteStore(config)
+        store.update("CLEAR ALL")
+    yield store
+    store.close()

@@ -1,0 +1,86 @@
+"""Putting a built graph into a store: full bulk rebuilds and incremental article updates."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from kg.build import DEFAULT_CONFIG, BuildConfig, BuildReport, write_dataset
+from kg.namespaces import GRAPH, article_iri
+from kg.records import ArticleRecord, SalesRecord, VisionRecord
+from kg.store import GraphStore
+
+#: Articles per DELETE request of an incremental update.
+DELETE_BATCH = 200
+
+_DELETE = f"""
+DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{
+  VALUES ?a {{ %s }}
+  GRAPH ?g {{
+    {{ ?a ?p ?o BIND(?a AS ?s) }}
+    UNION {{ ?a ?link ?s . FILTER(STRSTARTS(STR(?s), CONCAT(STR(?a), "/"))) ?s ?p ?o }}
+  }}
+  FILTER(STRSTARTS(STR(?g), "{GRAPH}"))
+}}"""
+
+
+def build_graph(
+    store: GraphStore,
+    articles: Iterable[ArticleRecord],
+    sales: Iterable[SalesRecord] = (),
+    vision: Iterable[VisionRecord] = (),
+    config: BuildConfig = DEFAULT_CONFIG,
+    workdir: Path | None = None,
+) -> BuildReport:
+    """Rebuild the whole graph: write N-Quads to a temporary file, then bulk-load it.
+
+    Args:
+        store: The store to replace the contents of.
+        articles: The catalogue.
+        sales: Units sold per article and season.
+        vision: Vision results.
+        config: Build options.
+        workdir: Folder for the temporary N-Quads file (the system's temp folder when None).
+    """
+    with tempfile.TemporaryDirectory(dir=workdir, prefix="kg-build-") as folder:
+        path = Path(folder) / "graph.nq"
+        with path.open("w", encoding="utf-8") as handle:
+            report = write_dataset(articles, sales, vision, handle, config)
+        started = time.perf_counter()
+        store.replace_all(path)
+        report.load_seconds = time.perf_counter() - started
+    return report
+
+
+def update_articles(
+    store: GraphStore,
+    articles: Sequence[ArticleRecord],
+    sales: Iterable[SalesRecord] = (),
+    vision: Iterable[VisionRecord] = (),
+    config: BuildConfig = DEFAULT_CONFIG,
+) -> BuildReport:
+    """Replace the facts of some articles (new, changed or re-tagged) without a rebuild.
+
+    Every statement about the articles (and the nodes hanging off them: colours, tags, sales
+    figures) is deleted from every source graph, then their facts are written again. Concepts
+    and mappings of new retailer labels are added; existing ones are left as they are.
+    """
+    vision = list(vision)
+    ids = list(dict.fromkeys([a.external_id for a in articles] + [v.external_id for v in vision]))
+    delete_facts(store, ids)
+    buffer = io.StringIO()
+    report = write_dataset(articles, sales, vision, buffer, config, vocabulary=False)
+    started = time.perf_counter()
+    store.add_nquads(buffer.getvalue().splitlines(keepends=True))
+    report.load_seconds = time.perf_counter() - started
+    return report
+
+
+def delete_facts(store: GraphStore, external_ids: Sequence[str]) -> None:
+    """Delete every statement about the given articles from every Atelier graph."""
+    for start in range(0, len(external_ids), DELETE_BATCH):
+        chunk = external_ids[start : start + DELETE_BATCH]
+        store.update(_DELETE % " ".join(f"<{article_iri(i)}>" for i in chunk))

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from kg.loading import build_graph, update_articles
+from kg.namespaces import article_iri
+from kg.records import ArticleRecord, FeedRecord, SalesRecord, VisionRecord
+from kg.store import EmbeddedStore, RemoteStore
+from kg.validation import validate
+
+Catalogue = tuple[list[ArticleRecord], list[SalesRecord], list[VisionRecord]]
+CATEGORY = "SELECT ?c WHERE { <%s> <https://w3id.org/atelier/vocab#category> ?c }"
+
+
+def test_a_build_loads_and_answers_the_same_on_both_stores(
+    any_store: EmbeddedStore | RemoteStore, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    report = build_graph(any_store, *catalogue, workdir=tmp_path)
+    rows = any_store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert 0 < int(rows[0]["n"]) <= report.statements
+    assert any_store.select(CATEGORY % article_iri("A3")) == [
+        {"c": "https://w3id.org/atelier/id/category/t-shirt"}
+    ]
+
+
+def test_an_incremental_update_replaces_one_article(
+    any_store: EmbeddedStore | RemoteStore, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    build_graph(any_store, catalogue[0], workdir=tmp_path)
+    changed = ArticleRecord(
+        "A3", "demo", "S2", "Tee", (FeedRecord("retailer", "demo", {"category": "Skirts"}),)
+    )
+    update_articles(any_store, [changed])
+    assert any_store.select(CATEGORY % article_iri("A3")) == [
+        {"c": "https://w3id.org/atelier/id/category/skirt"}
+    ]
+    assert any_store.select(CATEGORY % article_iri("A1")) == [
+        {"c": "https://w3id.org/atelier/id/category/jeans"}
+    ]
+
+
+def test_the_built_graph_passes_shacl_and_a_broken_one_does_not(
+    any_store: EmbeddedStore | RemoteStore, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    build_graph(any_store, *catalogue, workdir=tmp_path)
+    assert validate(any_store).conforms
+    any_store.update(
+        "INSERT DATA { GRAPH <https://w3id.org/atelier/graph/retailer/demo> { "
+        f"<{article_iri('A1')}> <https://w3id.org/atelier/vocab#category> "
+        "<https://w3id.org/atelier/id/colour/basic/blue> } }"
+    )
+    report = validate(any_store)
+    assert not report.conforms
+    assert "atl:category must name a platform garment category" in report.text()
+
+
+def test_export_writes_parseable_nquads(
+    any_store: EmbeddedStore | RemoteStore, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    build_graph(any_store, catalogue[0], workdir=tmp_path)
+    out = io.BytesIO()
+    any_store.export("application/n-quads", out)
+    assert f"<{article_iri('A1')}>".encode() in out.getvalue()
