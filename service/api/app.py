@@ -18,11 +18,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from service.api import events, health, metrics, problems, products, readiness
+from service.api import events, health, metrics, problems, products, readiness, shelves
 from service.api.limits import BodyLimitMiddleware
 from service.api.metrics import LatencyMiddleware, Metrics
 from service.api.resources import ModelLoader, open_resources, reload_model
-from service.errors import UnavailableError
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -70,6 +69,7 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(events.router)
     app.include_router(products.router)
+    app.include_router(shelves.router)
     if resolved.atelier_cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -83,9 +83,15 @@ def create_app(
 
 
 def _recommender_loader(settings: Settings) -> ModelLoader:
-    def load(path: Path) -> Any:
-        raise UnavailableError("the recommender's serving module is not installed yet")
+    from recommender.knowledge import EMPTY_KNOWLEDGE
+    from recommender.serving import Shelves
 
+    def load(path: Path) -> Shelves:
+        # The artifact carries the catalogue facts it was trained with, so serving needs no
+        # graph (Shelves.load documents this); the agreed signature still takes knowledge.
+        return Shelves.load(path, EMPTY_KNOWLEDGE)
+
+    del settings
     return load
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, text
 from service.api.catalogue import CardCache
 from service.api.metrics import Metrics
 from service.api.model_slot import ModelSlot
+from service.api.popular import PopularInStore
 from service.api.problems import reason_line
 from service.errors import AtelierError, UnavailableError
 from service.events import EventRecorder
@@ -85,6 +86,7 @@ class Resources:
     recorder: EventRecorder
     models: ModelSlot[Any]
     metrics: Metrics
+    popular: PopularInStore
 
     @property
     def engine(self) -> Engine:
@@ -114,6 +116,7 @@ def open_resources(settings: Settings, metrics: Metrics, model_loader: ModelLoad
         recorder=EventRecorder(engine),
         models=models,
         metrics=metrics,
+        popular=PopularInStore(engine),
     )
     reload_model(resources)
     return resources

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from pydantic import BaseModel, Field
@@ -30,16 +31,20 @@ class ProductCard(BaseModel):
     @classmethod
     def of(cls, card: Card) -> ProductCard:
         """The API form of a cached card."""
-        return cls(
-            article_id=card.article_id,
-            name=card.name,
-            category=card.category,
-            image_url=image_url(card.article_id) if card.has_image else None,
-            colours=[
-                ColourOut(name=c.name, hex=c.hex, share=c.share, basic=c.basic)
-                for c in card.colours
-            ],
-        )
+        return cls(**card_fields(card))
+
+
+def card_fields(card: Card) -> dict[str, Any]:
+    """The fields of :class:`ProductCard` for a cached card."""
+    return {
+        "article_id": card.article_id,
+        "name": card.name,
+        "category": card.category,
+        "image_url": image_url(card.article_id) if card.has_image else None,
+        "colours": [
+            ColourOut(name=c.name, hex=c.hex, share=c.share, basic=c.basic) for c in card.colours
+        ],
+    }
 
 
 def image_url(article_id: str, index: int = 0) -> str:

@@ -17,7 +17,7 @@ from service.ingest import run_ingest
 from service.ingest.generic import ingest_folder
 from service.settings import Settings
 from service.store import create_store_engine
-from tests.service.api.shop import API_KEY, build_shop
+from tests.service.api.shop import API_KEY, build_shop, publish_model
 
 
 @pytest.fixture
@@ -41,5 +41,23 @@ def settings(store_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def client(shop: Engine, settings: Settings) -> Iterator[TestClient]:
     """A client of an app serving the shop."""
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def shop_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The recommender trained once on the shop's history (an ``ATELIER_HOME`` with models/)."""
+    home = tmp_path_factory.mktemp("trained-home")
+    publish_model(home)
+    return home
+
+
+@pytest.fixture
+def trained(shop: Engine, settings: Settings, shop_model: Path) -> Iterator[TestClient]:
+    """A client of an app serving the shop with a trained model."""
+    import shutil
+
+    shutil.copytree(shop_model / "models", settings.atelier_home / "models")
     with TestClient(create_app(settings)) as client:
         yield client
