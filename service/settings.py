@@ -41,6 +41,30 @@ class Settings(BaseSettings):
     atelier_port: int = Field(
         default=8000, ge=1, le=65535, description="Port `atelier serve` binds."
     )
+    sparql_query_url: str | None = Field(
+        default=None,
+        description="Remote SPARQL 1.1 query endpoint of the graph store; the embedded "
+        "pyoxigraph store under ATELIER_HOME/graph when unset.",
+    )
+    sparql_update_url: str | None = Field(
+        default=None, description="Remote SPARQL 1.1 update endpoint of the graph store."
+    )
+    sparql_store_url: str | None = Field(
+        default=None,
+        description="Remote Graph Store Protocol endpoint accepting N-Quads (bulk loads); "
+        "INSERT DATA batches when unset.",
+    )
+    sparql_update_token: str | None = Field(
+        default=None,
+        description="Bearer token /sparql/update requires (and sends to a remote store); "
+        "updates are refused when unset.",
+    )
+    sparql_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds a /sparql query may run before 503."
+    )
+    sparql_max_result_bytes: int = Field(
+        default=50_000_000, ge=1024, description="Largest /sparql response body."
+    )
 
     @field_validator("atelier_api_keys", "atelier_cors_origins", mode="before")
     @classmethod
@@ -55,6 +79,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return normalise_database_url(self.database_url)
         return f"sqlite:///{(self.atelier_home / 'catalogue.db').resolve()}"
+
+    @property
+    def graph_path(self) -> Path:
+        """Folder of the embedded graph store."""
+        return self.atelier_home / "graph"
 
 
 def normalise_database_url(url: str) -> str:

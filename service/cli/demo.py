@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from service.cli.context import state
+from service.cli.kg import graph_stage
 from service.cli.output import RichProgress, out, print_report
 from service.demo import DemoConfig, generate_world
 from service.ingest import IngestOptions, run_ingest
@@ -79,3 +80,4 @@ def demo(
         f"{store.customers:,} customers, {store.events:,} events "
         f"{store.events_by_type}"
     )
+    graph_stage(settings, engine)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from kg.namespaces import article_iri
+from kg.store import EmbeddedStore
+from service.graph.records import read_articles, read_sales
+from service.graph.stage import build_from_catalogue, refresh_articles
+from service.store.models import Article, ArticleAttributes, Customer, Event, Style
+
+
+def fill(engine: Engine) -> None:
+    """Two demo articles; three units of A1 bought in July, one in January."""
+    with Session(engine) as session:
+        style = Style(catalogue="demo", style_code="S1", name="Tee")
+        a1 = Article(external_id="A1", style=style, name="Tee")
+        a2 = Article(external_id="A2", style=style, name="Tee")
+        a1.attributes = [
+            ArticleAttributes(view="retailer", source="demo", data={"category": "Tees"}),
+            ArticleAttributes(
+                view="manufacturer", source="demo", data={"fabric_composition": "100% cotton"}
+            ),
+        ]
+        a2.attributes = [ArticleAttributes(view="retailer", source="demo", data={"category": ""})]
+        shopper = Customer(external_id="U1")
+        session.add_all([style, a1, a2, shopper])
+        session.flush()
+        for key, (when, quantity) in enumerate(
+            [(datetime(2024, 7, 1), 3), (datetime(2024, 1, 5), 1)]
+        ):
+            session.add(
+                Event(
+                    dedup_key=bytes([key]) * 16,
+                    customer_id=shopper.id,
+                    article_id=a1.id,
+                    event_type="purchase",
+                    occurred_at=when,
+                    quantity=quantity,
+                    source="demo",
+                )
+            )
+        session.commit()
+
+
+def test_the_store_is_read_as_records(engine: Engine) -> None:
+    fill(engine)
+    articles = {a.external_id: a for a in read_articles(engine)}
+    assert [f.view for f in articles["A1"].feeds] == ["manufacturer", "retailer"]
+    assert articles["A2"].feeds[0].data == {}  # empty values are dropped
+    sales = {(s.external_id, s.season): s.units for s in read_sales(engine)}
+    assert sales == {("A1", "summer"): 3, ("A1", "winter"): 1}
+
+
+def test_the_graph_is_built_from_the_store_and_refreshed(engine: Engine, tmp_path: Path) -> None:
+    fill(engine)
+    store = EmbeddedStore(tmp_path / "graph")
+    report = build_from_catalogue(engine, store, workdir=tmp_path)
+    assert report.articles == 2
+    query = (
+        f"SELECT ?c WHERE {{ <{article_iri('A1')}> <https://w3id.org/atelier/vocab#category> ?c }}"
+    )
+    assert store.select(query) == [{"c": "https://w3id.org/atelier/id/category/t-shirt"}]
+    with Session(engine) as session:
+        row = session.query(ArticleAttributes).filter_by(view="retailer", article_id=1).one()
+        row.data = {"category": "Skirts"}
+        session.commit()
+    refresh_articles(engine, store, ["A1"])
+    assert store.select(query) == [{"c": "https://w3id.org/atelier/id/category/skirt"}]
+    units = store.select(
+        "SELECT (SUM(?n) AS ?u) WHERE { ?f <https://w3id.org/atelier/vocab#salesCount> ?n }"
+    )
+    assert units == [{"u": "4"}]  # sales survive the refresh
+    store.close()
