@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 TORCH_VERSION := 2.13.0
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install demo test lint typecheck pytest bench clean strip-notebooks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+
+# Notebooks are committed without outputs; the test suite executes them.
+strip-notebooks: $(STAMP)
+	$(BIN)/python tests/notebooks/strip.py notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) atelier-home .mypy_cache .pytest_cache .ruff_cache
