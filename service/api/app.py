@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from service.api import events, health, metrics, problems, products, readiness, shelves
+from service.api import admin, events, health, metrics, problems, products, readiness, shelves
 from service.api.limits import BodyLimitMiddleware
 from service.api.metrics import LatencyMiddleware, Metrics
 from service.api.resources import ModelLoader, open_resources, reload_model
@@ -70,6 +70,7 @@ def create_app(
     app.include_router(events.router)
     app.include_router(products.router)
     app.include_router(shelves.router)
+    app.include_router(admin.router)
     if resolved.atelier_cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli import demo, ingest, kg
+from service.cli import demo, ingest, kg, serve
 from service.cli.context import CliState, state
 from service.cli.output import console, out
 from service.errors import AtelierError
@@ -31,6 +31,7 @@ app = typer.Typer(
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(kg.app, name="kg")
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)
 db = typer.Typer(help="Manage the catalogue store's schema.", no_args_is_help=True)
 app.add_typer(db, name="db")
 

@@ -12,6 +12,7 @@ import typer
 from service.cli.context import state
 from service.cli.kg import graph_stage
 from service.cli.output import RichProgress, out, print_report
+from service.cli.serve import serve_after_demo
 from service.demo import DemoConfig, generate_world
 from service.ingest import IngestOptions, run_ingest
 from service.ingest.generic import ingest_folder
@@ -44,6 +45,9 @@ def demo(
             "--out", help="Where to write the world's files [default: ATELIER_HOME/demo-world]."
         ),
     ] = None,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the storefront when built.")
+    ] = True,
 ) -> None:
     """Generate the synthetic demo world (catalogue, photos, feeds, shoppers) and ingest it."""
     settings = state(ctx).settings
@@ -81,3 +85,4 @@ def demo(
         f"{store.events_by_type}"
     )
     graph_stage(settings, engine)
+    serve_after_demo(settings, serve)  # keep last: it blocks while serving

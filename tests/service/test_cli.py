@@ -96,7 +96,7 @@ def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_demo_generates_and_loads_a_world_idempotently(tmp_path: Path) -> None:
-    args = ("demo", "--styles", "12", "--shoppers", "15", "--days", "40")
+    args = ("demo", "--styles", "12", "--shoppers", "15", "--days", "40", "--no-serve")
 
     first = atelier(*args, home=tmp_path)
     second = atelier(*args, home=tmp_path)
