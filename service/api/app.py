@@ -18,7 +18,19 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from service.api import admin, events, health, metrics, problems, products, readiness, shelves
+from service.api import (
+    admin,
+    customers,
+    events,
+    health,
+    metrics,
+    problems,
+    products,
+    readiness,
+    shelves,
+    sparql,
+    storefront,
+)
 from service.api.limits import BodyLimitMiddleware
 from service.api.metrics import LatencyMiddleware, Metrics
 from service.api.resources import ModelLoader, open_resources, reload_model
@@ -50,10 +62,12 @@ def create_app(
         loader = model_loader or _recommender_loader(resolved)
         resources = await asyncio.to_thread(open_resources, resolved, meters, loader)
         app.state.resources = resources
+        app.state.sparql = await asyncio.to_thread(sparql.open_sparql, resolved)
         _reload_on_sighup(lambda: reload_model(resources))
         try:
             yield
         finally:
+            app.state.sparql.close()
             resources.close()
 
     app = FastAPI(
@@ -70,7 +84,10 @@ def create_app(
     app.include_router(events.router)
     app.include_router(products.router)
     app.include_router(shelves.router)
+    app.include_router(customers.router)
     app.include_router(admin.router)
+    app.include_router(sparql.router)
+    storefront.mount(app)
     if resolved.atelier_cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -23,6 +23,7 @@ from service.api.metrics import Metrics
 from service.api.model_slot import ModelSlot
 from service.api.popular import PopularInStore
 from service.api.problems import reason_line
+from service.api.shoppers import ShopperList
 from service.errors import AtelierError, UnavailableError
 from service.events import EventRecorder
 from service.settings import Settings
@@ -87,6 +88,7 @@ class Resources:
     models: ModelSlot[Any]
     metrics: Metrics
     popular: PopularInStore
+    shoppers: ShopperList
 
     @property
     def engine(self) -> Engine:
@@ -117,6 +119,7 @@ def open_resources(settings: Settings, metrics: Metrics, model_loader: ModelLoad
         models=models,
         metrics=metrics,
         popular=PopularInStore(engine),
+        shoppers=ShopperList(engine),
     )
     reload_model(resources)
     return resources
