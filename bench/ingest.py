@@ -53,8 +53,24 @@ def child(kind: str, data: Path, home: Path, transactions: list[Path]) -> dict[s
         report = run_ingest(engine, "hm", {}, step, IngestOptions())
         rows = report.counts("events").read
     seconds = time.perf_counter() - start
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
     return {"rows": rows, "written": report.written, "seconds": seconds, "rss_mb": rss_mb}
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory.
+
+    Linux's ``ru_maxrss`` carries the high-water mark of the *parent* across fork and exec, so
+    a child started by a parent holding a large DataFrame would report the parent's peak;
+    ``VmHWM`` belongs to the process's own address space.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(kind: str, data: Path, home: Path, transactions: list[Path]) -> dict[str, float]:
