@@ -1,13 +1,18 @@
-"""A real uvicorn server on loopback, in a thread of the test process."""
+"""Real uvicorn servers on loopback: in a thread of the test process, or as a process."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 import uvicorn
 
 from service.api import create_app
@@ -38,3 +43,31 @@ def running(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """Start ``uvicorn`` serving ``settings`` as a child process (output to ``log``)."""
+    env = {
+        **os.environ,
+        "ATELIER_HOME": str(settings.atelier_home),
+        "DATABASE_URL": settings.database_url or "",
+        "ATELIER_API_KEYS": ",".join(settings.atelier_api_keys),
+    }
+    command = [sys.executable, "-m", "uvicorn", "--factory", "service.api.app:create_app"]
+    with log.open("ab") as output:
+        server = subprocess.Popen(
+            [*command, "--port", str(port), "--log-level", "warning"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.kill()
+    server.wait()
+    raise RuntimeError(f"server did not start: {log.read_text(errors='replace')[-2000:]}")

@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -7,6 +13,7 @@ from sqlalchemy import Engine
 import service.api.model_slot
 from service.api import create_app
 from service.settings import Settings
+from tests.service.api.live import free_port, start_server
 from tests.service.api.shop import KEY, publish_model
 
 
@@ -64,3 +71,26 @@ def test_a_model_trained_after_start_is_picked_up_without_restart(
 
     assert (before, after) == (503, 200)
     assert shelf["fallback"] is False and shelf["model_version"] == "v1"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_sighup_reloads_the_model_in_a_running_server(
+    shop: Engine, settings: Settings, shop_model: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(shop_model / "models", settings.atelier_home / "models")
+    port = free_port()
+    server = start_server(settings, port, tmp_path / "server.log")
+    try:
+        before = httpx.get(f"http://127.0.0.1:{port}/recommend/bob").json()["model_version"]
+        publish_model(settings.atelier_home, "v2", model="popularity")
+        server.send_signal(signal.SIGHUP)
+        deadline, after = time.monotonic() + 30, before
+        while after == before and time.monotonic() < deadline:
+            time.sleep(0.2)
+            after = httpx.get(f"http://127.0.0.1:{port}/recommend/bob").json()["model_version"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert (before, after) == ("v1", "v2")

@@ -127,3 +127,20 @@ def test_recommendations_are_counted(trained: TestClient) -> None:
     assert 'atelier_recommendations_served_total{cold_start="false",shelf="recommend"} 1.0' in text
     assert 'atelier_recommendations_served_total{cold_start="true",shelf="recommend"} 1.0' in text
     assert 'atelier_model_info{version="v1"} 1.0' in text
+
+
+@pytest.mark.parametrize(
+    "evil", ["' OR '1'='1", "bob'; DROP TABLE events; --", 'bob" OR 1=1 --', "%", "_"]
+)
+def test_sql_injection_through_ids_and_filters_finds_nothing(
+    trained: TestClient, evil: str
+) -> None:
+    from urllib.parse import quote
+
+    quoted = quote(evil, safe="")
+    shelf = trained.get(f"/recommend/{quoted}?exclude={quoted}&category={quoted}")
+    history = trained.get(f"/customers/{quoted}/history").json()
+
+    assert shelf.status_code == 200 and shelf.json()["items"] == []  # no such category
+    assert history["known"] is False and history["events"] == []
+    assert trained.get("/customers/bob/history").json()["events"]  # tables intact
