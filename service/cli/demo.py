@@ -13,6 +13,7 @@ from service.cli.context import state
 from service.cli.kg import graph_stage
 from service.cli.output import RichProgress, out, print_report
 from service.cli.serve import serve_after_demo
+from service.cli.vision import tag_stage
 from service.demo import DemoConfig, generate_world
 from service.ingest import IngestOptions, run_ingest
 from service.ingest.generic import ingest_folder
@@ -84,5 +85,6 @@ def demo(
         f"{store.customers:,} customers, {store.events:,} events "
         f"{store.events_by_type}"
     )
+    tag_stage(settings, engine, folder)
     graph_stage(settings, engine)
     serve_after_demo(settings, serve)  # keep last: it blocks while serving

@@ -1,0 +1,59 @@
+"""The per-photo work of tagging, run in worker processes: decode, colours, squared pixels.
+
+Colour extraction is the slow part (≈70 photos/s per core), so it runs in a process pool beside
+the net, which tags whole batches at once in the parent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from service.tagging.results import VisionColour
+from vision.colors import extract_colors
+from vision.tagger.images import ImageError, read_image, square
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoWork:
+    """What the workers found in one photo, or why it failed."""
+
+    path: Path
+    pixels: NDArray[np.uint8] | None
+    colours: tuple[VisionColour, ...]
+    error: str | None
+
+
+def init_worker() -> None:
+    """One thread per worker process: OpenCV's own pool would oversubscribe the cores."""
+    cv2.setNumThreads(1)
+
+
+def analyse(path: Path, size: int) -> PhotoWork:
+    """Decode a photo, extract its colours and square it to ``size`` pixels; never raises
+    on a bad file."""
+    try:
+        rgb = read_image(path)
+        colours = tuple(
+            VisionColour(c.hex, c.lab, c.share, c.name, c.hue, c.basic) for c in extract_colors(rgb)
+        )
+        return PhotoWork(path, square(rgb, size), colours, None)
+    except (ImageError, ValueError) as exc:
+        return PhotoWork(path, None, (), str(exc) or type(exc).__name__)
+
+
+def analyse_at(size: int) -> _Analyser:
+    """A picklable ``analyse`` bound to ``size``."""
+    return _Analyser(size)
+
+
+@dataclass(frozen=True, slots=True)
+class _Analyser:
+    size: int
+
+    def __call__(self, path: Path) -> PhotoWork:
+        return analyse(path, self.size)

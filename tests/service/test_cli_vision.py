@@ -1,0 +1,194 @@
+"""``atelier vision train|evaluate|fewshot``, ``atelier tag`` and ``atelier tag-images``."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from sqlalchemy import insert
+from typer.testing import CliRunner, Result
+
+from service.cli import app
+from service.settings import Settings
+from service.store import Article, ProductImage, Style, create_store_engine, upgrade
+from service.tagging.results import load_vision_results
+
+FIELDS = ["article_id", "style_code", "category", "slot", "gender", "pattern", "neckline",
+          "sleeve", "material", "style"]  # fmt: skip
+
+
+COLOURS = [(170, 20, 30), (30, 60, 160), (40, 140, 60)]  # red, blue, green
+
+
+def _photo(category: str, striped: bool, colour: tuple[int, int, int]) -> Image.Image:
+    image = Image.new("RGB", (64, 96), "white")
+    draw = ImageDraw.Draw(image)
+    box = (6, 20, 58, 60) if category == "sweater" else (20, 10, 44, 90)
+    draw.rectangle(box, fill=colour)
+    if striped:
+        for y in range(box[1], box[3], 6):
+            draw.line((box[0], y, box[2], y), fill="white", width=2)
+    return image
+
+
+def make_world(folder: Path, styles: int = 40) -> list[dict[str, str]]:
+    """A miniature demo world: ground truth and photos, three colourways per style."""
+    (folder / "images").mkdir(parents=True)
+    (folder / "ground_truth").mkdir()
+    rows = []
+    for s in range(styles):
+        category = "sweater" if s % 2 == 0 else "trousers"
+        pattern = "striped" if (s // 2) % 2 else "solid"
+        for c, colour in enumerate(COLOURS):
+            article = f"D{s:04d}{c}"
+            _photo(category, pattern == "striped", colour).save(
+                folder / "images" / f"{article}.jpg"
+            )
+            rows.append({
+                "article_id": article, "style_code": f"S{s}", "category": category,
+                "slot": "top" if category == "sweater" else "bottom", "gender": "women",
+                "pattern": pattern, "neckline": "round" if category == "sweater" else "none",
+                "sleeve": "long" if category == "sweater" else "none", "material": "cotton",
+                "style": "casual",
+            })  # fmt: skip
+    with (folder / "ground_truth" / "articles.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
+def run(home: Path, *args: str) -> Result:
+    return CliRunner().invoke(app, list(args), env={"ATELIER_HOME": str(home), "COLUMNS": "200"})
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[dict[str, str]]]:
+    """ATELIER_HOME with a tagger trained on a miniature world, the world, its rows."""
+    home = tmp_path_factory.mktemp("home")
+    world = home / "demo-world"
+    rows = make_world(world)
+    result = run(home, "vision", "train", "--size", "24", "--epochs", "3", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    return home, world, rows
+
+
+def test_train_writes_an_activated_self_describing_model(
+    trained: tuple[Path, Path, list[dict[str, str]]],
+) -> None:
+    home, _, _ = trained
+    version = (home / "vision" / "current").read_text().strip()
+    folder = home / "vision" / version
+
+    card = json.loads((folder / "tagger.json").read_text())
+    report = json.loads((folder / "report.json").read_text())
+
+    assert card["version"] == version and card["image_size"] == 24
+    assert "sweater" in card["vocabulary"]["category"]
+    assert set(card["thresholds"]) == set(card["vocabulary"])
+    assert "category" in report["groups"] and (folder / "report.md").exists()
+    assert (folder / "weights.safetensors").stat().st_size > 1000
+
+
+def test_evaluate_writes_json_and_markdown(
+    trained: tuple[Path, Path, list[dict[str, str]]], tmp_path: Path
+) -> None:
+    home, _, _ = trained
+
+    result = run(home, "vision", "evaluate", "--out", str(tmp_path / "eval"), "--workers", "1")
+
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "eval" / "report.json").read_text())
+    assert report["groups"]["category"]["photos"] == report["facts"]["test_photos"] > 0
+    assert "| category |" in (tmp_path / "eval" / "report.md").read_text()
+
+
+def test_tag_images_writes_a_line_per_file_and_survives_bad_files(
+    trained: tuple[Path, Path, list[dict[str, str]]], tmp_path: Path
+) -> None:
+    home, _, _ = trained
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _photo("sweater", False, (30, 60, 160)).save(folder / "good.jpg")
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff garbage")
+    Image.fromarray(np.full((64, 64, 4), 9, np.uint8), "RGBA").save(folder / "alpha.png")
+    Image.new("RGB", (64, 64)).convert("CMYK").save(folder / "cmyk.jpg")
+
+    result = run(home, "tag-images", str(folder), "--out", str(tmp_path / "o.jsonl"),
+                 "--workers", "1")  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    lines = {
+        d["image"]: d for d in map(json.loads, (tmp_path / "o.jsonl").read_text().splitlines())
+    }
+    assert set(lines) == {"good.jpg", "broken.jpg", "alpha.png", "cmyk.jpg"}
+    good = lines["good.jpg"]
+    assert good["error"] is None
+    assert good["colors"][0]["basic"] == "blue"
+    assert set(good["colors"][0]) >= {"name", "hue", "basic", "hex", "share"}
+    assert {"label", "score"} <= set(good["attributes"]["category"][0])
+    for bad in ("broken.jpg", "alpha.png", "cmyk.jpg"):
+        assert lines[bad]["error"] and lines[bad]["colors"] == [] and lines[bad]["attributes"] == {}
+
+
+def test_tag_stores_results_and_skips_up_to_date_articles(
+    trained: tuple[Path, Path, list[dict[str, str]]],
+) -> None:
+    home, world, rows = trained
+    engine = create_store_engine(Settings(atelier_home=home).catalogue_url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(Style), [{"catalogue": "demo", "style_code": "S"}])
+        connection.execute(insert(Article), [{"external_id": r["article_id"], "style_id": 1}
+                                             for r in rows[:6]])  # fmt: skip
+        paths = [str(world / "images" / f"{r['article_id']}.jpg") for r in rows[:6]]
+        images = [{"article_id": i + 1, "path": p, "width": 64, "height": 96, "byte_size": 1}
+                  for i, p in enumerate(paths)]  # fmt: skip
+        connection.execute(insert(ProductImage), images)
+
+    first = run(home, "tag", "--limit", "4", "--workers", "1")
+    second = run(home, "tag", "--workers", "1")
+
+    assert first.exit_code == 0, first.output
+    assert json.loads(second.stdout[second.stdout.index("{") :])["up_to_date"] == 4
+    results = load_vision_results(engine)
+    assert set(results) == {r["article_id"] for r in rows[:6]}
+    vision = results[rows[0]["article_id"]]
+    assert vision.colours[0].basic == "red"
+    assert vision.tags["category"][0].label in {"sweater", "trousers"}
+    engine.dispose()
+
+
+def test_fewshot_adds_a_label_as_a_new_version(
+    trained: tuple[Path, Path, list[dict[str, str]]], tmp_path: Path
+) -> None:
+    home, world, rows = trained
+    before = (home / "vision" / "current").read_text().strip()
+    positives, negatives = tmp_path / "pos", tmp_path / "neg"
+    positives.mkdir(), negatives.mkdir()
+    for r in rows[:30]:
+        target = positives if r["pattern"] == "striped" else negatives
+        (target / f"{r['article_id']}.jpg").write_bytes(
+            (world / "images" / f"{r['article_id']}.jpg").read_bytes()
+        )
+
+    result = run(home, "vision", "fewshot", "--label", "stripes", "--images", str(positives),
+                 "--negatives", str(negatives))  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    after = (home / "vision" / "current").read_text().strip()
+    assert after.startswith(before.split("+")[0] + "+fs") and after != before
+    card = json.loads((home / "vision" / after / "tagger.json").read_text())
+    assert card["fewshot"]["probes"][0]["label"] == "stripes"
+    assert not (home / "vision" / before / "fewshot.safetensors").exists()
+
+
+def test_commands_without_a_model_fail_with_a_hint(tmp_path: Path) -> None:
+    result = run(tmp_path, "tag")
+
+    assert result.exit_code != 0
+    assert "atelier vision train" in str(result.exception)
