@@ -5,9 +5,16 @@ process pool, and how often the basic term of the dominant colour agrees with th
 colour label (mapped with :mod:`vision.catalogue_labels`; ambiguous labels are excluded and
 counted). Prints a Markdown table.
 
+With ``--tagger`` it benchmarks the attribute tagger instead: trains on a by-style split of
+Myntra (and H&M), reports masterCategory / subCategory / articleType / gender top-1 on the held-out
+test styles (sub- and masterCategory follow from the predicted articleType through the catalogue's
+own hierarchy), H&M pattern macro F1, training time, inference photos/s at the training
+resolution, and what each long-tail weighting does to the rarest 20% of articleTypes.
+
 Usage::
 
     .venv/bin/python bench/vision.py                # everything (≈ 15,600 photos)
+    .venv/bin/python bench/vision.py --tagger --json /tmp/tagger.json
     .venv/bin/python bench/vision.py --limit 500    # quick look
     .venv/bin/python bench/vision.py --errors /tmp/predictions.csv
 """
@@ -31,8 +38,16 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import json
+
+import numpy as np
+
 from vision.catalogue_labels import basic_term_of_label
 from vision.colors import extract_colors
+from vision.tagger.dataset import LabelledPhoto as TaggerPhoto
+from vision.tagger.dataset import split_by_style
+from vision.tagger.net import NetConfig
+from vision.tagger.pipeline import TrainedTagger
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
@@ -202,5 +217,204 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
 
 
+# --------------------------------------------------------------------------- attribute tagger
+
+
+def _myntra_hierarchy(
+    data: Path, photos: Sequence[TaggerPhoto], train: Sequence[int]
+) -> dict[str, tuple[str, str]]:
+    """Platform category -> (subCategory, masterCategory), the majority over training photos."""
+    styles = pd.read_csv(data / "myntra" / "styles.csv", on_bad_lines="skip", dtype=str)
+    raw = styles.set_index("id")[["subCategory", "masterCategory"]].to_dict("index")
+    votes: dict[str, Counter[tuple[str, str]]] = {}
+    for i in train:
+        category = photos[i].labels.get("category", ("",))[0]
+        row = raw[photos[i].path.stem]
+        votes.setdefault(category, Counter())[(row["subCategory"], row["masterCategory"])] += 1
+    return {category: counter.most_common(1)[0][0] for category, counter in votes.items()}
+
+
+def _hierarchy_top1(
+    data: Path, photos: Sequence[TaggerPhoto], result: TrainedTagger, train: Sequence[int]
+) -> dict[str, float]:
+    """subCategory and masterCategory top-1 implied by the predicted articleType."""
+    hierarchy = _myntra_hierarchy(data, photos, train)
+    styles = pd.read_csv(data / "myntra" / "styles.csv", on_bad_lines="skip", dtype=str)
+    raw = styles.set_index("id")[["subCategory", "masterCategory"]].to_dict("index")
+    labels = result.card.vocabulary.labels("category")
+    predicted = result.test_scores["category"].argmax(1)
+    hits = {"subCategory": 0, "masterCategory": 0}
+    for index, p in zip(result.test_indices, predicted, strict=True):
+        sub, master = hierarchy.get(labels[p], ("?", "?"))
+        row = raw[photos[index].path.stem]
+        hits["subCategory"] += sub == row["subCategory"]
+        hits["masterCategory"] += master == row["masterCategory"]
+    return {k: v / len(result.test_indices) for k, v in hits.items()}
+
+
+def _rare_labels(
+    result: TrainedTagger, photos: Sequence[TaggerPhoto], train: Sequence[int]
+) -> dict[str, float]:
+    """Recall and F1 (top-1) on the rarest 20% of categories present in the test split."""
+    from vision.metrics import confusion_matrix
+
+    labels = result.card.vocabulary.labels("category")
+    index = {label: i for i, label in enumerate(labels)}
+    counts = Counter(photos[i].labels.get("category", ("",))[0] for i in train)
+    y = np.array(
+        [index.get(photos[i].labels.get("category", ("",))[0], -1) for i in result.test_indices]
+    )
+    known = y >= 0
+    predicted = result.test_scores["category"].argmax(1)[known]
+    y = y[known]
+    present = sorted({int(v) for v in y}, key=lambda j: counts[labels[j]])
+    rare = present[: max(1, round(0.2 * len(present)))]
+    matrix = confusion_matrix(y, predicted, len(labels))
+    recall = [matrix[j, j] / matrix[j].sum() for j in rare]
+    f1 = [2 * matrix[j, j] / (matrix[j].sum() + matrix[:, j].sum()) for j in rare]
+    return {
+        "rare_labels": len(rare),
+        "rare_train_photos_max": counts[labels[rare[-1]]],
+        "rare_recall": float(np.mean(recall)),
+        "rare_f1": float(np.mean(f1)),
+        "rare_test_photos": int(sum(matrix[j].sum() for j in rare)),
+    }
+
+
+def _inference_speed(result: TrainedTagger, pixels: np.ndarray, threads: int) -> float:
+    """Photos/s of the net alone on cached pixels at the training resolution."""
+    import torch
+
+    from vision.tagger.predict import Tagger
+
+    torch.set_num_threads(threads)
+    tagger = Tagger(result.net, result.card)
+    batch = pixels[:2048]
+    tagger.tag(batch[:256])  # warm-up
+    start = time.perf_counter()
+    tagger.tag(batch)
+    return len(batch) / (time.perf_counter() - start)
+
+
+def _train(
+    name: str, photos: Sequence[TaggerPhoto], args: argparse.Namespace, weighting: str, epochs: int
+) -> tuple[TrainedTagger, float]:
+    import tempfile
+
+    from vision.tagger.pipeline import TaggerRunConfig, decode, train_tagger
+    from vision.tagger.train import TrainConfig
+    from vision.tagger.weighting import Weighting
+
+    config = TaggerRunConfig(
+        train=TrainConfig(image_size=args.size, epochs=epochs, weighting=Weighting(weighting)),
+        net=NetConfig(widths=tuple(args.widths)),
+        cache_dir=args.cache,
+        workers=2,
+    )
+    decode(photos, config, name)  # fills the cache: decoding is timed apart from training
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+
+        def log(stage: str, done: int, total: int) -> None:
+            elapsed = time.perf_counter() - start
+            print(f"  {name} {stage} {done}/{total} {elapsed:.0f}s", file=sys.stderr, flush=True)
+
+        result = train_tagger(photos, Path(folder), config, log, name=name)
+    return result, time.perf_counter() - start
+
+
+def tagger_main(argv: Sequence[str]) -> None:
+    """Tagger benchmark (see the module docstring); prints Markdown, optionally writes JSON."""
+    parser = argparse.ArgumentParser(description="attribute tagger benchmark")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--epochs", type=int, default=16)
+    parser.add_argument("--widths", type=int, nargs="+", default=[16, 32, 64, 128])
+    parser.add_argument("--weighting", default="sqrt_inverse")
+    parser.add_argument("--compare", nargs="*", default=[], help="weightings to compare")
+    parser.add_argument("--compare-epochs", type=int, default=8)
+    parser.add_argument("--skip-main", action="store_true")
+    parser.add_argument("--skip-hm", action="store_true")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile_dir()), help="pixel cache")
+    parser.add_argument("--json", type=Path, help="write figures here")
+    args = parser.parse_args(argv)
+    from vision.tagger.pipeline import TaggerRunConfig, decode
+    from vision.tagger.sources import hm_photos, myntra_photos
+    from vision.tagger.train import TrainConfig
+
+    figures: dict[str, object] = {
+        "cpu_cores": os.cpu_count(),
+        "size": args.size,
+        "widths": args.widths,
+    }
+    myntra = myntra_photos(args.data / "myntra")
+    train_idx = split_by_style(myntra)["train"]
+    if not args.skip_main:
+        result, seconds = _train("myntra", myntra, args, args.weighting, args.epochs)
+        report = result.report
+        pixels, _ = decode(
+            myntra,
+            TaggerRunConfig(train=TrainConfig(image_size=args.size), cache_dir=args.cache),
+            "myntra",
+        )
+        figures["myntra"] = {
+            "weighting": args.weighting,
+            "epochs": args.epochs,
+            "train_seconds": seconds,
+            "articleType_top1": report["category"]["top1"],
+            "articleType_top5": report["category"]["top5"],
+            "articleType_macro_f1": report["category"]["macro_f1"],
+            "articleType_precision_at_cutoff": report["category"]["precision_at_cutoff"],
+            "articleType_coverage": report["category"]["coverage"],
+            "gender_top1": report["gender"]["top1"],
+            "slot_top1": report["slot"]["top1"],
+            "season_top1": report["season"]["top1"],
+            "usage_style_map": report["style"]["map"],
+            **_hierarchy_top1(args.data, myntra, result, train_idx),
+            **_rare_labels(result, myntra, train_idx),
+            "inference_photos_per_s": _inference_speed(result, pixels, 2),
+            "test_photos": len(result.test_indices),
+            "photos": result.card.metrics["photos"],
+        }
+        print(json.dumps(figures["myntra"], indent=1), flush=True)
+    if not args.skip_hm:
+        hm = hm_photos(args.data / "hm")
+        result, seconds = _train("hm", hm, args, args.weighting, args.epochs)
+        pattern = result.report["pattern"]
+        figures["hm"] = {
+            "train_seconds": seconds,
+            "pattern_macro_f1_top1": pattern["macro_f1_top1"],
+            "pattern_top1": pattern["top1"],
+            "pattern_map": pattern["map"],
+            "pattern_macro_f1_thresholded": pattern["macro_f1"],
+            "category_top1": result.report["category"]["top1"],
+            "test_photos": len(result.test_indices),
+        }
+        print(json.dumps(figures["hm"], indent=1), flush=True)
+    comparison = {}
+    for weighting in args.compare:
+        result, seconds = _train("myntra", myntra, args, weighting, args.compare_epochs)
+        comparison[weighting] = {
+            "train_seconds": seconds,
+            "top1": result.report["category"]["top1"],
+            "macro_f1": result.report["category"]["macro_f1"],
+            **_rare_labels(result, myntra, train_idx),
+        }
+        print(weighting, json.dumps(comparison[weighting]), flush=True)
+    figures["weighting_comparison"] = comparison
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))
+
+
+def tempfile_dir() -> str:
+    """A pixel-cache folder outside the repository."""
+    import tempfile
+
+    return str(Path(tempfile.gettempdir()) / "atelier-vision-cache")
+
+
 if __name__ == "__main__":
-    main()
+    if "--tagger" in sys.argv[1:]:
+        tagger_main([a for a in sys.argv[1:] if a != "--tagger"])
+    else:
+        main()

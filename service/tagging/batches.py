@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -22,7 +23,9 @@ def analysed(paths: Iterable[Path], size: int, workers: int) -> Iterator[PhotoWo
         init_worker()
         yield from map(analyse, paths)
         return
-    with ProcessPoolExecutor(workers, initializer=init_worker) as pool:
+    # spawn, not fork: forking after torch started its OpenMP threads corrupts the processes
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, initializer=init_worker, mp_context=context) as pool:
         yield from pool.map(analyse, paths, chunksize=16)
 
 

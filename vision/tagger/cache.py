@@ -7,6 +7,7 @@ every later epoch a pure tensor workload.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -39,7 +40,8 @@ def decode_photos(
     errors: dict[int, str] = {}
     decode = partial(_decode, size=size)
     if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
+        # spawn, not fork: forking a process whose torch/OpenMP threads are running corrupts it
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             results = pool.map(decode, paths, chunksize=64)
             _collect(results, pixels, errors, len(paths), progress)
     else:
