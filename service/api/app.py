@@ -28,6 +28,7 @@ from service.api import (
     products,
     readiness,
     shelves,
+    sparql,
     storefront,
 )
 from service.api.limits import BodyLimitMiddleware
@@ -61,10 +62,12 @@ def create_app(
         loader = model_loader or _recommender_loader(resolved)
         resources = await asyncio.to_thread(open_resources, resolved, meters, loader)
         app.state.resources = resources
+        app.state.sparql = sparql.open_sparql(resolved)
         _reload_on_sighup(lambda: reload_model(resources))
         try:
             yield
         finally:
+            app.state.sparql.close()
             resources.close()
 
     app = FastAPI(
@@ -83,6 +86,7 @@ def create_app(
     app.include_router(shelves.router)
     app.include_router(customers.router)
     app.include_router(admin.router)
+    app.include_router(sparql.router)
     storefront.mount(app)
     if resolved.atelier_cors_origins:
         app.add_middleware(
