@@ -1,8 +1,9 @@
 """What the API shows about articles: product cards for shelves, and full product records.
 
 Cards (name, photo, colours, category) are what every recommendation carries, so they are
-cached in memory for a few minutes: a shelf of twelve then costs no query once its articles
-have been seen, and a re-tagged or re-ingested article shows its new data within the TTL.
+cached in memory: the whole catalogue is preloaded in the background at start and refreshed
+every half TTL, so a shelf of twelve costs no query, and a re-tagged or re-ingested article
+shows its new data within the TTL (30 minutes).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class CardCache:
         capacity: Cards kept at most (the whole cache is dropped when full: simple and rare).
     """
 
-    def __init__(self, engine: Engine, ttl: float = 300.0, capacity: int = 250_000) -> None:
+    def __init__(self, engine: Engine, ttl: float = 1800.0, capacity: int = 250_000) -> None:
         self.engine = engine
         self.ttl = ttl
         self.capacity = capacity
@@ -96,6 +97,24 @@ class CardCache:
                     entry = (now + self.ttl, fresh.get(a))
                     self._cards[a] = cached[a] = entry
         return {a: hit[1] for a, hit in cached.items() if hit is not None and hit[1] is not None}
+
+    def warm(self, stop: threading.Event | None = None, batch: int = 5_000) -> int:
+        """Read every card of the catalogue into the cache (if it fits); returns how many.
+
+        Run once in the background at start: afterwards a shelf's cards never cost a query,
+        whichever articles the model picks.
+        """
+        with self.engine.connect() as connection:
+            ids = list(
+                connection.execute(select(Article.external_id).order_by(Article.id)).scalars()
+            )
+        if len(ids) > self.capacity:
+            return 0
+        for start in range(0, len(ids), batch):
+            if stop is not None and stop.is_set():
+                break
+            self.get(ids[start : start + batch])
+        return len(ids)
 
     def invalidate(self) -> None:
         """Forget every card (after a catalogue or vision update)."""

@@ -89,6 +89,11 @@ class Resources:
     metrics: Metrics
     popular: PopularInStore
     shoppers: ShopperList
+    stopping: threading.Event = field(default_factory=threading.Event)
+    warmer: threading.Thread = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.warmer = threading.Thread(target=_keep_cards_warm, args=(self,), daemon=True)
 
     @property
     def engine(self) -> Engine:
@@ -96,7 +101,10 @@ class Resources:
         return self.store.engine
 
     def close(self) -> None:
-        """Release connections."""
+        """Stop the background work and release connections."""
+        self.stopping.set()
+        if self.warmer.is_alive():
+            self.warmer.join(timeout=30)
         self.store.engine.dispose()
 
 
@@ -122,7 +130,20 @@ def open_resources(settings: Settings, metrics: Metrics, model_loader: ModelLoad
         shoppers=ShopperList(engine),
     )
     reload_model(resources)
+    resources.warmer.start()
     return resources
+
+
+def _keep_cards_warm(resources: Resources) -> None:
+    """Preload every product card now and again before the cached ones expire."""
+    while not resources.stopping.is_set():
+        try:
+            count = resources.cards.warm(resources.stopping)
+        except Exception as exc:  # a store that is down now: cards are then read on demand
+            log.warning("product cards not preloaded: %s", reason_line(exc))
+        else:
+            log.info("preloaded %d product cards", count)
+        resources.stopping.wait(resources.cards.ttl / 2)
 
 
 def reload_model(resources: Resources, force: bool = False) -> str | None:
