@@ -18,7 +18,7 @@ from kg.namespaces import (
     retailer_scheme_iri,
 )
 from kg.palette import Palette
-from kg.profiles import FACT_ROLES
+from kg.profiles import DEMO, FACT_ROLES, GENERIC
 from kg.schemes import ConceptKey, SchemeCollector
 
 if TYPE_CHECKING:
@@ -51,7 +51,11 @@ class ConceptWriter:
         if key.role == "colour":
             labs = self.collector.dye_labs.get(key, [])
             return map_colour(key.label, labs, self.palette, self.lexicon)
-        return self.declared.get((key.profile, key.field, key.label.lower()))
+        found = self.declared.get((key.profile, key.field, key.label.lower()))
+        if found is None and key.profile == GENERIC.name:
+            # Generic feeds use the same plain-English retail words as the demo retailer.
+            found = self.declared.get((DEMO.name, key.field, key.label.lower()))
+        return found
 
     def write(self, emit: Emit, report: BuildReport) -> None:
         """Schemes and mappings of every retailer and manufacturer concept collected."""
