@@ -51,6 +51,13 @@ class ALSRecommender(EmbeddingRecommender):
 
 def fit_als(data: TrainingSet, config: ALSConfig) -> np.ndarray:
     """Item factors of ALS on ``data.matrix`` (scaled by ``alpha`` as confidence)."""
+    # implicit parallelises itself; a BLAS thread pool on top only oversubscribes the cores
+    # (implicit warns about it when the model is built, so both steps run under the limit).
+    with threadpool_limits(1, "blas"):
+        return _fit(data, config)
+
+
+def _fit(data: TrainingSet, config: ALSConfig) -> np.ndarray:
     model = CpuALS(
         factors=config.factors,
         regularization=config.regularization,
@@ -60,7 +67,5 @@ def fit_als(data: TrainingSet, config: ALSConfig) -> np.ndarray:
         num_threads=config.threads,
         calculate_training_loss=False,
     )
-    # implicit parallelises itself; a BLAS thread pool on top only oversubscribes the cores.
-    with threadpool_limits(1, "blas"):
-        model.fit(data.matrix, show_progress=False)
+    model.fit(data.matrix, show_progress=False)
     return np.asarray(model.item_factors)

@@ -12,7 +12,7 @@ import dataclasses
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recommender.data import Interactions, Vocabulary
+from recommender.data import Interactions, MatrixConfig, Vocabulary, user_item_matrix
 from recommender.knowledge import EMPTY_KNOWLEDGE, CatalogueKnowledge
 
 CONFIG_FILE = "config.json"
@@ -43,11 +43,24 @@ class TrainingSet:
     items: Vocabulary
     interactions: Interactions
     knowledge: CatalogueKnowledge = EMPTY_KNOWLEDGE
+    matrix_config: MatrixConfig = field(default_factory=MatrixConfig)
 
     @property
     def now(self) -> pd.Timestamp:
         """The training data's end: the newest event."""
         return self.interactions.end
+
+    def with_interactions(self, interactions: Interactions) -> TrainingSet:
+        """The same items and knowledge with other events (e.g. a validation split's past)."""
+        users = Vocabulary(interactions.frame["user_id"].unique().tolist())
+        return TrainingSet(
+            matrix=user_item_matrix(interactions, users, self.items, self.matrix_config),
+            users=users,
+            items=self.items,
+            interactions=interactions,
+            knowledge=self.knowledge,
+            matrix_config=self.matrix_config,
+        )
 
 
 class Recommender(ABC):

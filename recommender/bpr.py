@@ -46,15 +46,16 @@ class BPRRecommender(EmbeddingRecommender):
 
     def fit(self, data: TrainingSet) -> None:
         """Sample (user, bought, not bought) triples and learn the item vectors."""
-        model = BayesianPersonalizedRanking(
-            factors=self.config.factors,
-            learning_rate=self.config.learning_rate,
-            regularization=self.config.regularization,
-            iterations=self.config.iterations,
-            random_state=self.config.seed,
-        )
         binary = data.matrix.copy()
         binary.data[:] = 1.0
+        # implicit warns about (and is slowed by) a BLAS pool; building the model checks it.
         with threadpool_limits(1, "blas"):
+            model = BayesianPersonalizedRanking(
+                factors=self.config.factors,
+                learning_rate=self.config.learning_rate,
+                regularization=self.config.regularization,
+                iterations=self.config.iterations,
+                random_state=self.config.seed,
+            )
             model.fit(binary, show_progress=False)
         self.set_item_vectors(np.asarray(model.item_factors))

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from recommender import als, bpr, popularity
+from recommender import als, bpr, hybrid, kgnn, lightgcn, popularity
 from recommender.base import MODELS, Recommender, config_from_dict
 
 __all__ = ["MODELS", "create", "names"]
-_LOADED = (als, bpr, popularity)
-
-
-def _load_optional() -> None:
-    # The graph models import torch; loaded here so ``import recommender`` stays light.
-    return
+_LOADED = (als, bpr, hybrid, kgnn, lightgcn, popularity)
 
 
 def names() -> list[str]:
     """Names of every registered model."""
-    _load_optional()
     return sorted(MODELS)
 
 
@@ -28,7 +22,6 @@ def create(name: str, overrides: dict[str, Any] | None = None) -> Recommender:
     Raises:
         KeyError: When no model has that name.
     """
-    _load_optional()
     if name not in MODELS:
         raise KeyError(f"unknown model {name!r}; known: {', '.join(sorted(MODELS))}")
     model_type, config_type = MODELS[name]

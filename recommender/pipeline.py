@@ -69,6 +69,7 @@ def training_set(
         items=items,
         interactions=data,
         knowledge=knowledge,
+        matrix_config=matrix,
     )
 
 

@@ -1,0 +1,150 @@
+"""A hybrid that fuses the scores of several models, with weights tuned on validation.
+
+Each member's scores are standardised per shopper (so a popularity count and an ALS dot
+product can be added) and summed with weights. ``fit`` holds out the last ``validation_days``
+of the training events, fits the members on the rest, picks the weights on a simplex grid that
+maximise Recall@12 on what shoppers bought next that they had not bought before (the main
+shelf's job), then refits the members on everything.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recommender.base import MODELS, Recommender, TrainingSet, register, top_k
+from recommender.metrics import recall
+
+WEIGHTS_FILE = "hybrid.json"
+
+
+@dataclass(frozen=True)
+class HybridConfig:
+    """Members and weight tuning."""
+
+    members: tuple[str, ...] = ("popularity", "als", "kgnn")
+    """Names of the fused models."""
+    weights: tuple[float, ...] | None = None
+    """Fixed weights; ``None``: tune them on validation."""
+    validation_days: float = 7.0
+    """Days held out at the end of the training events for tuning."""
+    grid_steps: int = 4
+    """Weights are tuned on multiples of 1/grid_steps summing to 1."""
+    k: int = 12
+    """Cut-off of the tuning metric."""
+
+
+def standardise(scores: np.ndarray) -> np.ndarray:
+    """Per-row z-scores (rows with no spread become zero)."""
+    centred = scores - scores.mean(axis=1, keepdims=True)
+    spread = centred.std(axis=1, keepdims=True)
+    return np.asarray(centred / np.where(spread > 0, spread, 1.0), dtype=np.float32)
+
+
+def simplex(members: int, steps: int) -> list[tuple[float, ...]]:
+    """Every weight vector of multiples of ``1/steps`` that sums to 1."""
+    grid = itertools.product(range(steps + 1), repeat=members)
+    return [tuple(w / steps for w in combo) for combo in grid if sum(combo) == steps]
+
+
+@register(HybridConfig)
+class HybridRecommender(Recommender):
+    """Weighted sum of standardised member scores."""
+
+    name: ClassVar[str] = "hybrid"
+
+    def __init__(self, config: HybridConfig | None = None) -> None:
+        self.config = config or HybridConfig()
+        self.members: list[Recommender] = [MODELS[n][0](None) for n in self.config.members]
+        count = len(self.members)
+        self.weights = tuple(self.config.weights or (1.0 / count,) * count)
+
+    def fit(self, data: TrainingSet) -> None:
+        """Tune the weights on a held-out tail (unless fixed), then fit on everything."""
+        if self.config.weights is None:
+            self.weights = self._tune(data)
+        for member in self.members:
+            member.fit(data)
+
+    def score(self, user_items: sp.csr_matrix) -> np.ndarray:
+        """Weighted sum of each member's standardised scores."""
+        total = np.zeros((user_items.shape[0], 0), np.float32)
+        for weight, member in zip(self.weights, self.members, strict=True):
+            if weight == 0.0:
+                continue
+            part = weight * standardise(member.score(user_items))
+            total = part if total.shape[1] == 0 else total + part
+        return total if total.shape[1] else self.members[0].score(user_items)
+
+    def item_similarity(self, item: int) -> np.ndarray | None:
+        """The first member with an item space answers."""
+        for member in self.members:
+            similarity = member.item_similarity(item)
+            if similarity is not None:
+                return similarity
+        return None
+
+    def save_arrays(self, directory: Path) -> None:
+        """Each member in its own folder, plus the weights."""
+        for name, member in zip(self.config.members, self.members, strict=True):
+            member.save(directory / name)
+        (directory / WEIGHTS_FILE).write_text(json.dumps(list(self.weights)))
+
+    def load_arrays(self, directory: Path) -> None:
+        """Read the members and weights."""
+        self.members = [Recommender.load(directory / name) for name in self.config.members]
+        self.weights = tuple(json.loads((directory / WEIGHTS_FILE).read_text()))
+
+    def _tune(self, data: TrainingSet) -> tuple[float, ...]:
+        cutoff = data.now - pd.Timedelta(days=self.config.validation_days)
+        past = data.with_interactions(data.interactions.before(cutoff))
+        future = data.interactions.since(cutoff).purchases()
+        targets = _new_purchases(past, future)
+        if past.matrix.nnz == 0 or not targets:
+            return self.weights
+        for member in self.members:
+            member.fit(past)
+        rows = past.users.rows(list(targets))
+        history = past.matrix[rows]
+        parts = [standardise(m.score(history)) for m in self.members]
+        seen_rows, seen_cols = history.nonzero()
+        best, best_value = self.weights, -1.0
+        for weights in simplex(len(parts), self.config.grid_steps):
+            total = sum(w * p for w, p in zip(weights, parts, strict=True))
+            assert isinstance(total, np.ndarray)
+            total[seen_rows, seen_cols] = -np.inf
+            value = _mean_recall(total, targets, past, self.config.k)
+            if value > best_value:
+                best, best_value = weights, value
+        return best
+
+
+def _new_purchases(past: TrainingSet, future: pd.DataFrame) -> dict[str, set[int]]:
+    """Validation shoppers with history -> item rows they bought that were new to them."""
+    targets: dict[str, set[int]] = {}
+    for user, group in future.groupby("user_id"):
+        row = past.users.get(str(user))
+        if row is None:
+            continue
+        items = set(past.items.rows(group["item_id"].tolist()).tolist()) - {-1}
+        items -= set(past.matrix[row].indices.tolist())
+        if items:
+            targets[str(user)] = items
+    return targets
+
+
+def _mean_recall(
+    scores: np.ndarray, targets: dict[str, set[int]], past: TrainingSet, k: int
+) -> float:
+    ranked, _ = top_k(scores, k)
+    values = [
+        recall(ranked[i].tolist(), relevant, k) for i, relevant in enumerate(targets.values())
+    ]
+    return float(np.mean(values))

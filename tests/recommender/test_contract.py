@@ -1,0 +1,123 @@
+"""The contract every recommender model keeps (one suite, parametrized over all models)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from recommender.base import Recommender, TrainingSet
+from recommender.data import Interactions, MatrixConfig, normalise_frame
+from recommender.knowledge import TableKnowledge
+from recommender.models import create, names
+from recommender.pipeline import training_set
+
+#: Small settings so that every model trains in about a second on the tiny world.
+FAST: dict[str, dict[str, Any]] = {
+    "als": {"factors": 8, "iterations": 10},
+    "bpr": {"factors": 8, "iterations": 200, "learning_rate": 0.05},
+    "lightgcn": {"dim": 16, "epochs": 150, "batch_size": 64, "device": "cpu"},
+    "kgnn": {"dim": 16, "epochs": 150, "batch_size": 64, "device": "cpu"},
+    "hybrid": {"members": ("popularity", "als"), "grid_steps": 2},
+}
+PERSONAL = [name for name in names() if name != "popularity"]
+
+
+def _fitted(name: str, data: TrainingSet) -> Recommender:
+    model = create(name, FAST.get(name, {}))
+    model.fit(data)
+    return model
+
+
+@pytest.fixture
+def train(interactions: Interactions, knowledge: TableKnowledge) -> TrainingSet:
+    return training_set(interactions, knowledge, MatrixConfig())
+
+
+def _row(train: TrainingSet, items: list[str]) -> sp.csr_matrix:
+    cols = train.items.rows(items)
+    return sp.csr_matrix(
+        (np.ones(len(cols), np.float32), ([0] * len(cols), cols)), shape=(1, len(train.items))
+    )
+
+
+def test_every_model_is_covered() -> None:
+    assert set(names()) == {"popularity", "als", "bpr", "lightgcn", "kgnn", "hybrid"}
+
+
+@pytest.mark.parametrize("name", names())
+def test_scores_every_item_for_every_row(name: str, train: TrainingSet) -> None:
+    model = _fitted(name, train)
+    rows = sp.vstack([train.matrix[:3], sp.csr_matrix((1, len(train.items)))]).tocsr()
+    scores = model.score(rows)
+    assert scores.shape == (4, len(train.items))
+    assert np.isfinite(scores).all()
+
+
+@pytest.mark.parametrize("name", names())
+def test_recommend_is_ranked_distinct_and_skips_seen(name: str, train: TrainingSet) -> None:
+    model = _fitted(name, train)
+    history = _row(train, ["A0", "A1"])
+    items, scores = model.recommend(history, 5, exclude_seen=True)
+    assert items.shape == (1, 5) and len(set(items[0].tolist())) == 5
+    assert (np.diff(scores[0]) <= 1e-6).all()
+    assert not set(items[0].tolist()) & set(history.indices.tolist())
+
+
+@pytest.mark.parametrize("name", names())
+def test_save_and_load_give_the_same_scores(name: str, train: TrainingSet, tmp_path: Path) -> None:
+    model = _fitted(name, train)
+    model.save(tmp_path / name)
+    loaded = Recommender.load(tmp_path / name)
+    assert type(loaded) is type(model)
+    np.testing.assert_allclose(loaded.score(train.matrix), model.score(train.matrix), rtol=1e-5)
+
+
+@pytest.mark.parametrize("name", PERSONAL)
+def test_a_tops_shopper_is_offered_tops_before_coats(name: str, train: TrainingSet) -> None:
+    model = _fitted(name, train)
+    scores = model.score(_row(train, ["A0", "A1", "A2"]))[0]
+    tops, coats = train.items.rows(["A3", "A4"]), train.items.rows([f"B{i}" for i in range(5)])
+    assert scores[tops].mean() > scores[coats].mean()
+
+
+def test_popularity_counts_only_the_recent_window() -> None:
+    rows = [("u1", "old", "2024-01-01", "purchase")] * 5
+    rows += [("u2", "hit", "2024-01-20", "purchase")] * 3 + [
+        ("u3", "next", "2024-01-21", "purchase")
+    ]
+    frame = pd.DataFrame(rows, columns=["user_id", "item_id", "timestamp", "event_type"])
+    data = training_set(normalise_frame(frame), TableKnowledge(), MatrixConfig())
+    model = _fitted("popularity", data)
+    top, _ = model.recommend(sp.csr_matrix((1, len(data.items))), 3)
+    assert [data.items.ids[i] for i in top[0][:2]] == ["hit", "next"]
+    assert model.score(sp.csr_matrix((1, len(data.items))))[0, data.items.get("old") or 0] == 0
+
+
+def test_knowledge_model_places_an_unsold_top_among_tops(train: TrainingSet) -> None:
+    model = _fitted("kgnn", train)
+    similarity = model.item_similarity(train.items.get("X0") or 0)
+    assert similarity is not None
+    tops, coats = train.items.rows(TOPS_LIST), train.items.rows(COATS_LIST)
+    assert similarity[tops].mean() > similarity[coats].mean()
+
+
+TOPS_LIST = [f"A{i}" for i in range(5)]
+COATS_LIST = [f"B{i}" for i in range(5)]
+
+
+def test_unknown_model_name_is_an_error() -> None:
+    with pytest.raises(KeyError, match="unknown model"):
+        create("nope")
+
+
+def test_cpu_is_the_only_device_without_cuda() -> None:
+    from recommender.propagation import resolve_device
+
+    assert resolve_device("cpu").type == "cpu"
+    with pytest.raises(ValueError, match="device"):
+        resolve_device("tpu")
