@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -38,6 +38,7 @@ READY_EXAMPLE: dict[str, Any] = {
     "status": "unavailable",
     "checks": {
         "store": {"ok": True, "detail": "sqlite catalogue store answers"},
+        "graph": {"ok": True, "detail": "graph store open (QueryWorker)"},
         "model": {"ok": False, "detail": "no recommendation model: models/current does not exist"},
     },
 }
@@ -51,9 +52,9 @@ READY_EXAMPLE: dict[str, Any] = {
         503: {"model": Readiness, "content": {"application/json": {"example": READY_EXAMPLE}}}
     },
 )
-def ready(resources: ResourcesDep) -> JSONResponse:
+def ready(request: Request, resources: ResourcesDep) -> JSONResponse:
     """200 when the store, graph and model are available; 503 naming what is not."""
-    checks = {"store": _store(resources), "model": _model(resources)}
+    checks = {"store": _store(resources), "graph": _graph(request), "model": _model(resources)}
     ok = all(c.ok for c in checks.values())
     body = Readiness(status="ready" if ok else "unavailable", checks=checks)
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
@@ -65,6 +66,18 @@ def _store(resources: ResourcesDep) -> Check:
     except UnavailableError as exc:
         return Check(ok=False, detail=str(exc))
     return Check(ok=True, detail=f"{resources.engine.dialect.name} catalogue store answers")
+
+
+def _graph(request: Request) -> Check:
+    """The SPARQL endpoint of the graph store (opened now if it was not yet)."""
+    service: Any = getattr(request.app.state, "sparql", None)
+    if service is None:
+        return Check(ok=False, detail="no SPARQL endpoint is configured in this app")
+    try:
+        endpoint = service.endpoint()
+    except Exception as exc:  # the endpoint's own error says why (503 from the protocol)
+        return Check(ok=False, detail=str(getattr(exc, "message", exc)))
+    return Check(ok=True, detail=f"graph store open ({type(endpoint).__name__})")
 
 
 def _model(resources: ResourcesDep) -> Check:

@@ -20,6 +20,7 @@ def test_ready_names_the_missing_model(client: TestClient) -> None:
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["store"]["ok"] is True
+    assert checks["graph"] == {"ok": True, "detail": "graph store open (QueryWorker)"}
     assert checks["model"]["ok"] is False
     assert "models/current does not exist" in checks["model"]["detail"]
 
