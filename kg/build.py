@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -27,7 +28,7 @@ from kg.facts import (
     sales_facts,
     vision_facts,
 )
-from kg.mappings import RELATIONS, ConceptMapping, colour_lexicon, declared_mappings
+from kg.mappings import colour_lexicon, declared_mappings
 from kg.namespaces import ATL, article_iri, graph_iri
 from kg.palette import Palette, load_palette
 from kg.profiles import profile_for
@@ -74,6 +75,12 @@ class BuildReport:
 
 
 RETAILER_CONCEPT = p(ATL.retailerConcept)
+
+
+@lru_cache(maxsize=65536)
+def concept_term(key: ConceptKey) -> str:
+    """A retailer concept's IRI as an N-Quads term (formatted once per concept)."""
+    return nq.iri(key.iri)
 
 
 class QuadWriter:
@@ -161,7 +168,7 @@ def _write_articles(
             graph = nq.iri(graph_iri(feed.view, feed.source))
             article = nq.iri(_article(record))
             for key, _depth in found:
-                emit(article, RETAILER_CONCEPT, nq.iri(key.iri), graph)
+                emit(article, RETAILER_CONCEPT, concept_term(key), graph)
             retailer_keys.extend(found)
         for key, _depth in retailer_keys:
             if key.role == "colour":
@@ -204,22 +211,3 @@ def _write_provenance(report: BuildReport, config: BuildConfig, emit: Emit) -> N
         emit(node, nq.iri("http://www.w3.org/ns/prov#generatedAtTime"), stamp, meta)
         if version:
             emit(node, p(ATL.modelVersion), nq.text(version), meta)
-
-
-def best_mappings(
-    keys: list[tuple[ConceptKey, int]], resolved: dict[ConceptKey, ConceptMapping | None]
-) -> dict[str, ConceptMapping]:
-    """Per role, the mapping of the finest mapped level, the strongest relation first."""
-    best: dict[str, tuple[tuple[int, int], ConceptMapping]] = {}
-    for key, depth in keys:
-        mapping = resolved.get(key)
-        if mapping is None:
-            continue
-        rank = (-depth, _strength(mapping.relation))
-        if key.role not in best or rank < best[key.role][0]:
-            best[key.role] = (rank, mapping)
-    return {role: mapping for role, (_, mapping) in best.items()}
-
-
-def _strength(relation: str) -> int:
-    return RELATIONS[relation]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from kg import nquads as nq
 from kg.facts import IN_SCHEME, PREF_LABEL, TYPE, Emit, p
-from kg.mappings import ConceptMapping, map_colour
+from kg.mappings import RELATIONS, ConceptMapping, map_colour
 from kg.namespaces import (
     ATL,
     RDFS,
@@ -45,6 +45,7 @@ class ConceptWriter:
         self.collector = SchemeCollector()
         self.resolved: dict[ConceptKey, ConceptMapping | None] = {}
         self._basic = dict(zip(palette.iris, palette.basics, strict=True))
+        self._facts: dict[tuple[tuple[ConceptKey, int], ...], list[tuple[str, str, str]]] = {}
 
     def resolve(self, key: ConceptKey) -> ConceptMapping | None:
         """The mapping of one retailer concept, declared or (for colours) computed."""
@@ -114,21 +115,44 @@ class ConceptWriter:
         self, external_id: str, keys: list[tuple[ConceptKey, int]], emit: Emit
     ) -> None:
         """The platform facts an article's retailer concepts translate to."""
-        from kg.build import best_mappings
-
         article = nq.iri(article_iri(external_id))
+        relevant = tuple(pair for pair in keys if pair[0].role in FACT_ROLES)
+        facts = self._facts.get(relevant)
+        if facts is None:
+            facts = self._facts[relevant] = self._platform_facts(relevant)
+        for predicate, obj, graph in facts:
+            emit(article, predicate, obj, graph)
+
+    def _platform_facts(
+        self, keys: tuple[tuple[ConceptKey, int], ...]
+    ) -> list[tuple[str, str, str]]:
+        # Memoised per combination of concepts: articles repeat a few thousand combinations.
         by_source: dict[str, list[tuple[ConceptKey, int]]] = {}
         for key, depth in keys:
             by_source.setdefault(key.source, []).append((key, depth))
+        facts: list[tuple[str, str, str]] = []
         for source, found in by_source.items():
             graph = nq.iri(graph_iri("retailer", source))
             for role, mapping in best_mappings(found, self.resolved).items():
-                if role not in FACT_ROLES:
-                    continue
-                emit(article, ROLE_PREDICATES[role], nq.iri(mapping.target), graph)
+                facts.append((ROLE_PREDICATES[role], nq.iri(mapping.target), graph))
                 if role == "colour":
-                    basic = self._basic[mapping.target]
-                    emit(article, BASIC_COLOUR, nq.iri(basic), graph)
+                    facts.append((BASIC_COLOUR, nq.iri(self._basic[mapping.target]), graph))
+        return facts
+
+
+def best_mappings(
+    keys: list[tuple[ConceptKey, int]], resolved: dict[ConceptKey, ConceptMapping | None]
+) -> dict[str, ConceptMapping]:
+    """Per role, the mapping of the finest mapped level, the strongest relation first."""
+    best: dict[str, tuple[tuple[int, int], ConceptMapping]] = {}
+    for key, depth in keys:
+        mapping = resolved.get(key)
+        if mapping is None:
+            continue
+        rank = (-depth, RELATIONS[mapping.relation])
+        if key.role not in best or rank < best[key.role][0]:
+            best[key.role] = (rank, mapping)
+    return {role: mapping for role, (_, mapping) in best.items()}
 
 
 def _write_mapping(concept: str, mapping: ConceptMapping, graph: str, emit: Emit) -> None:

@@ -65,8 +65,11 @@ def colour_lexicon(palette: Palette, xkcd_csv: Path | None = None) -> dict[str, 
     if xkcd_csv is not None:
         with xkcd_csv.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                cells = {k.strip().lower(): v.strip() for k, v in row.items() if k}
-                lexicon[cells["name"].lower()] = hex_to_lab(cells["hex"])
+                cells = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+                # The shared copy calls the hex column "coordinates", vision's copy "hex".
+                hex_colour = next((v for v in cells.values() if v.startswith("#")), None)
+                if hex_colour is not None:
+                    lexicon[cells["name"].lower()] = hex_to_lab(hex_colour)
     for name, lab in zip(palette.names, palette.labs, strict=True):
         lexicon[name] = tuple(float(v) for v in lab)
     return lexicon

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kg.namespaces import retailer_concept_iri, retailer_scheme_iri
-from kg.profiles import RetailerProfile
+from kg.profiles import FieldSpec, RetailerProfile
 
 
 class ConceptKey(NamedTuple):
@@ -40,7 +40,7 @@ class ConceptKey(NamedTuple):
 
 @dataclass
 class SchemeCollector:
-    """Concepts seen so far, their broader concepts, usage counts and colour evidence."""
+    """Concepts seen so far, their broader concepts and colour evidence."""
 
     broader: dict[ConceptKey, set[ConceptKey]] = field(default_factory=lambda: defaultdict(set))
     uses: dict[ConceptKey, int] = field(default_factory=lambda: defaultdict(int))
@@ -49,6 +49,10 @@ class SchemeCollector:
     )
     manufacturer: set[tuple[str, str, str]] = field(default_factory=set)
     dyes: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
+    _memo: dict[tuple[str, str, str, str], list[tuple[ConceptKey, int]]] = field(
+        default_factory=dict
+    )
+    _chains: set[tuple[ConceptKey, ...]] = field(default_factory=set)
 
     def read(
         self, source: str, profile: RetailerProfile, data: Mapping[str, str]
@@ -56,10 +60,26 @@ class SchemeCollector:
         """Register the concepts of one feed row; returns them with their depth (0 = coarsest)."""
         found: list[tuple[ConceptKey, int]] = []
         for spec in profile.fields:
-            value = (data.get(spec.field) or "").strip()
-            if not value or value.lower() == "nan":
-                continue
-            levels = [v.strip() for v in value.split(spec.separator)] if spec.separator else [value]
+            value = data.get(spec.field)
+            if value:
+                found += self._levels(source, profile, spec, value)
+        chain = tuple(key for key, _ in found if key.field in profile.hierarchy)
+        if len(chain) > 1 and chain not in self._chains:
+            self._link_hierarchy(profile, chain)
+        return found
+
+    def _levels(
+        self, source: str, profile: RetailerProfile, spec: FieldSpec, value: str
+    ) -> list[tuple[ConceptKey, int]]:
+        # Memoised per distinct value: a catalogue repeats a few hundred labels many times.
+        memo = (source, profile.name, spec.field, value)
+        cached = self._memo.get(memo)
+        if cached is not None:
+            return cached
+        found: list[tuple[ConceptKey, int]] = []
+        text = value.strip()
+        if text and text.lower() != "nan":
+            levels = [v.strip() for v in text.split(spec.separator)] if spec.separator else [text]
             parent: ConceptKey | None = None
             for depth, label in enumerate(filter(None, levels)):
                 key = ConceptKey(source, profile.name, spec.field, spec.role, label)
@@ -68,15 +88,13 @@ class SchemeCollector:
                     self.broader[key].add(parent)
                 found.append((key, depth + _hierarchy_depth(profile, spec.field)))
                 parent = key
-        self._link_hierarchy(profile, found)
+        self._memo[memo] = found
         return found
 
-    def _link_hierarchy(
-        self, profile: RetailerProfile, found: list[tuple[ConceptKey, int]]
-    ) -> None:
-        by_field = {key.field: key for key, _ in found}
-        chain = [by_field[name] for name in profile.hierarchy if name in by_field]
-        for parent, child in itertools.pairwise(chain):
+    def _link_hierarchy(self, profile: RetailerProfile, chain: tuple[ConceptKey, ...]) -> None:
+        self._chains.add(chain)
+        ordered = sorted(chain, key=lambda key: profile.hierarchy.index(key.field))
+        for parent, child in itertools.pairwise(ordered):
             self.broader[child].add(parent)
 
     def concepts(self) -> Iterator[ConceptKey]:

@@ -67,6 +67,8 @@ class EmbeddedStore:
 
     def __init__(self, path: Path | None) -> None:
         try:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
             self.store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
             raise GraphStoreError(f"cannot open the graph store at {path}: {exc}") from exc
