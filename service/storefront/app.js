@@ -41,10 +41,13 @@ function el(tag, attrs = {}, ...children) {
 function card(item, extra = {}) {
   const swatches = el("div", { class: "swatches" });
   for (const colour of item.colours || []) {
-    const dot = el("span", { title: colour.name });
-    dot.style.background = colour.hex || "#fff";  // CSSOM, which the page's CSP allows
-    swatches.append(dot);
-    if (!colour.hex) swatches.append(colour.name + " ");
+    if (colour.hex) {
+      const dot = el("span", { title: `${colour.name} ${colour.hex}` });
+      dot.style.background = colour.hex;  // CSSOM, which the page's CSP allows
+      swatches.append(dot);
+    } else {
+      swatches.append(colour.name + " ");
+    }
   }
   const node = el(
     "div",
@@ -144,6 +147,7 @@ async function start() {
     const wanted = new URLSearchParams(location.search).get("shopper");
     const first = wanted || (shoppers[0] && shoppers[0].customer_id) || "new-shopper";
     if (wanted) $("shopper-id").value = wanted;
+    if (shoppers.some((s) => s.customer_id === first)) $("shopper").value = first;
     await show(first);
     document.body.dataset.ready = "true";
   } catch (error) { showError(error); }
