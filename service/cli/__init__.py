@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli import demo, ingest, kg, serve, vision
+from service.cli import demo, ingest, kg, recommend, serve, vision
 from service.cli.context import CliState, state
 from service.cli.output import console, out
 from service.errors import AtelierError
@@ -34,6 +34,8 @@ app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
 app.command("tag")(vision.tag)
 app.command("tag-images")(vision.tag_images)
+app.command("train")(recommend.train)
+app.command("evaluate")(recommend.evaluate)
 app.add_typer(vision.app, name="vision")
 db = typer.Typer(help="Manage the catalogue store's schema.", no_args_is_help=True)
 app.add_typer(db, name="db")

@@ -12,6 +12,7 @@ import typer
 from service.cli.context import state
 from service.cli.kg import graph_stage
 from service.cli.output import RichProgress, out, print_report
+from service.cli.recommend import train_after_demo
 from service.cli.serve import serve_after_demo
 from service.cli.vision import tag_stage
 from service.demo import DemoConfig, generate_world
@@ -87,4 +88,5 @@ def demo(
     )
     tag_stage(settings, engine, folder)
     graph_stage(settings, engine)
+    train_after_demo(settings, engine)
     serve_after_demo(settings, serve)  # keep last: it blocks while serving

@@ -1,0 +1,53 @@
+"""Several models on one split, with and without the policy: one comparison table."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from recommender.evaluate import Split, build_cases, main_lists, rebuy_lists, report
+from recommender.knowledge import CatalogueKnowledge
+from recommender.pipeline import PipelineConfig, fit_pipeline
+from recommender.policy import Policy
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of the comparison: a model's lists and metrics on the split."""
+
+    name: str
+    metrics: dict[str, dict[str, float]]
+    lists: dict[str, list[str]]
+    fit_seconds: float
+
+
+def compare(
+    split: Split,
+    knowledge: CatalogueKnowledge,
+    models: Sequence[str],
+    k: int = 12,
+    samples: int = 1000,
+    overrides: dict[str, dict[str, Any]] | None = None,
+) -> list[Run]:
+    """Fit each model on ``split.train``; rows ``<model>`` (raw), ``<model>+policy`` and, once,
+    ``rebuy`` (the buy-it-again shelf)."""
+    runs: list[Run] = []
+    for name in models:
+        config = PipelineConfig(model=name, model_overrides=(overrides or {}).get(name, {}))
+        started = time.perf_counter()
+        fitted = fit_pipeline(split.train, knowledge, config)
+        seconds = time.perf_counter() - started
+        policy = Policy(fitted.catalogue, fitted.tables, config.policy)
+        cases = build_cases(split, fitted, policy)
+        for label, apply in ((name, False), (f"{name}+policy", True)):
+            lists = main_lists(fitted, policy, cases, k, apply_policy=apply)
+            metrics = report(lists, cases, split, fitted, policy, k, samples)
+            runs.append(Run(label, metrics, lists, seconds))
+        if not any(run.name == "rebuy" for run in runs):
+            lists = rebuy_lists(fitted, policy, cases, k)
+            runs.append(
+                Run("rebuy", report(lists, cases, split, fitted, policy, k, samples), lists, 0.0)
+            )
+    return runs

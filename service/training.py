@@ -1,0 +1,142 @@
+"""The train stage: store (+ graph) -> fitted recommender artifact under ATELIER_HOME/models.
+
+Used by ``atelier train`` and ``make demo``. Each run writes ``models/<version>/`` completely
+(config, vocabulary, learned habits, policy plans, models, hold-out metrics) and only then
+replaces the ``models/current`` pointer file atomically, so a server reloading at any moment
+sees either the old or the new version, never half of one. Learned repurchase statistics are
+written back into the knowledge graph.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from kg.projection import GraphKnowledge, put_repurchase_stats
+from recommender.artifacts import save_fitted
+from recommender.data import Interactions
+from recommender.evaluate import build_cases, main_lists, report, temporal_split
+from recommender.knowledge import CatalogueKnowledge
+from recommender.pipeline import Fitted, PipelineConfig, fit_pipeline
+from recommender.policy import Policy
+from service.errors import AtelierError
+from service.graph.stores import open_graph_store
+from service.interactions import load_interactions, store_knowledge
+from service.settings import Settings
+
+POINTER = "current"
+
+
+class TrainingError(AtelierError):
+    """The recommender cannot be trained on what the store holds."""
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """What a train run does."""
+
+    model: str = "hybrid"
+    """Main model (``atelier evaluate --help`` lists them)."""
+    holdout_days: float = 14.0
+    """Days held out to report metrics before the final fit on everything."""
+    evaluate: bool = True
+    """Report hold-out metrics (costs one more fit)."""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    """Config fields of the model that differ from its defaults."""
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What a train run wrote."""
+
+    version: str
+    directory: Path
+    metrics: dict[str, Any]
+    seconds: float
+    fitted: Fitted
+
+
+def models_dir(settings: Settings) -> Path:
+    """``ATELIER_HOME/models``."""
+    return settings.atelier_home / "models"
+
+
+def knowledge_for(settings: Settings, engine: Engine) -> CatalogueKnowledge:
+    """The graph's projection when the graph holds articles, else facts from the store."""
+    if settings.sparql_query_url or settings.graph_path.exists():
+        store = open_graph_store(settings)
+        try:
+            graph = GraphKnowledge.from_store(store)
+        finally:
+            store.close()
+        if next(iter(graph.items()), None) is not None:
+            return graph
+    return store_knowledge(engine)
+
+
+def train_stage(
+    settings: Settings,
+    engine: Engine,
+    options: TrainOptions,
+    knowledge: CatalogueKnowledge | None = None,
+) -> TrainResult:
+    """Train, evaluate on a hold-out tail, save a new version and point ``current`` at it.
+
+    Raises:
+        TrainingError: When the store holds no purchases.
+    """
+    started = time.perf_counter()
+    data = load_interactions(engine)
+    if data.purchases().empty:
+        raise TrainingError("the store holds no purchases to learn from (ingest events first)")
+    knowledge = knowledge if knowledge is not None else knowledge_for(settings, engine)
+    config = PipelineConfig(model=options.model, model_overrides=dict(options.overrides))
+    metrics = holdout_metrics(data, knowledge, config, options) if options.evaluate else {}
+    fitted = fit_pipeline(data, knowledge, config)
+    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + f"-{options.model}"
+    directory = models_dir(settings) / version
+    save_fitted(fitted, directory, version, metrics)
+    write_pointer(models_dir(settings), version)
+    write_back_habits(settings, fitted)
+    return TrainResult(version, directory, metrics, time.perf_counter() - started, fitted)
+
+
+def holdout_metrics(
+    data: Interactions, knowledge: CatalogueKnowledge, config: PipelineConfig, options: TrainOptions
+) -> dict[str, Any]:
+    """Main-shelf metrics (with the policy) of a fit on all but the last ``holdout_days``."""
+    split = temporal_split(data, options.holdout_days)
+    if split.train.purchases().empty or split.test.empty:
+        return {}
+    fitted = fit_pipeline(split.train, knowledge, config)
+    policy = Policy(fitted.catalogue, fitted.tables, config.policy)
+    cases = build_cases(split, fitted, policy)
+    lists = main_lists(fitted, policy, cases, 12)
+    table = report(lists, cases, split, fitted, policy, 12, samples=200)
+    return {"holdout_days": options.holdout_days, "test_users": len(cases), **table}
+
+
+def write_pointer(directory: Path, version: str) -> None:
+    """Point ``directory/current`` at ``version`` atomically (write aside, then rename)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    aside = directory / f".{POINTER}.{os.getpid()}"
+    aside.write_text(version + "\n", encoding="utf-8")
+    os.replace(aside, directory / POINTER)
+
+
+def write_back_habits(settings: Settings, fitted: Fitted) -> int:
+    """Write the learned repurchase statistics into the graph (when one exists)."""
+    if not (settings.sparql_query_url or settings.graph_path.exists()):
+        return 0
+    stats = [(c, h.probability, h.interval_days) for c, h in sorted(fitted.habits.items())]
+    store = open_graph_store(settings)
+    try:
+        return put_repurchase_stats(store, stats)
+    finally:
+        store.close()
