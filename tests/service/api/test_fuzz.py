@@ -52,6 +52,9 @@ def fuzz(operation: schemathesis.APIOperation) -> None:
 
 
 @pytest.mark.slow
+# /sparql routes every method to one handler (the protocol answers 405 itself), and FastAPI
+# warns that the operation id repeats across those methods; the schema is still complete.
+@pytest.mark.filterwarnings("ignore:Duplicate Operation ID:UserWarning")
 def test_no_input_makes_the_api_fail(api_schema: schemathesis.BaseSchema) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]
     failures = {}
