@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from service.api.catalogue import image_file, read_product
 from service.api.deps import ResourcesDep
+from service.api.graph_links import GraphLink, graph_links
 from service.api.identifiers import ArticlePath
 from service.api.problems import NOT_FOUND, UNAVAILABLE
 from service.api.schemas import ProductCard, image_url
@@ -50,6 +51,14 @@ class TagOut(BaseModel):
     confident: bool
 
 
+class GraphLinkOut(BaseModel):
+    """A concept the article is linked to in one view of the knowledge graph."""
+
+    relation: str = Field(examples=["category"])
+    concept: str = Field(examples=["https://w3id.org/atelier/id/category/knitwear"])
+    label: str | None = Field(examples=["knitwear"])
+
+
 class Product(ProductCard):
     """Everything known about an article, per view."""
 
@@ -63,6 +72,21 @@ class Product(ProductCard):
         description="Vision's tags per attribute group, best first (empty before tagging)."
     )
     vision_model: str | None = Field(description="The model that tagged the photo, if any.")
+    graph: dict[str, list[GraphLinkOut]] | None = Field(
+        description="view (named graph: retailer/<feed>, manufacturer/<feed>, vision/<model>, "
+        "...) -> the concepts the article links to there; null when the graph cannot answer.",
+        examples=[
+            {
+                "retailer/demo": [
+                    {
+                        "relation": "category",
+                        "concept": "https://w3id.org/atelier/id/category/knitwear",
+                        "label": "knitwear",
+                    }
+                ]
+            }
+        ],
+    )
 
 
 @router.get(
@@ -71,10 +95,13 @@ class Product(ProductCard):
     response_model=Product,
     responses={**NOT_FOUND, **UNAVAILABLE},
 )
-def get_product(article_id: ArticlePath, resources: ResourcesDep) -> Product:
-    """The article's card, its style, every feed's record per view, photos and vision tags."""
+def get_product(article_id: ArticlePath, request: Request, resources: ResourcesDep) -> Product:
+    """The article's card, style, every feed's record per view, photos, vision tags and its
+    links in each view of the knowledge graph."""
     record = read_product(resources.engine, article_id)
     vision = record.vision
+    sparql = getattr(request.app.state, "sparql", None)
+    links = graph_links(sparql, article_id) if sparql is not None else None
     return Product(
         **ProductCard.of(record.card).model_dump(),
         style=StyleOut(catalogue=record.catalogue, code=record.style_code, name=record.style_name),
@@ -88,7 +115,17 @@ def get_product(article_id: ArticlePath, resources: ResourcesDep) -> Product:
             for group, tags in (vision.tags.items() if vision else ())
         },
         vision_model=vision.model_version if vision else None,
+        graph=_links_out(links),
     )
+
+
+def _links_out(links: dict[str, list[GraphLink]] | None) -> dict[str, list[GraphLinkOut]] | None:
+    if links is None:
+        return None
+    return {
+        view: [GraphLinkOut(relation=k.relation, concept=k.concept, label=k.label) for k in found]
+        for view, found in links.items()
+    }
 
 
 _IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -5,6 +5,11 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import Engine, update
 
+from service.api import create_app
+from service.api.graph_links import graph_links
+from service.graph.stage import build_from_catalogue
+from service.graph.stores import open_graph_store
+from service.settings import Settings
 from service.store import ProductImage
 
 
@@ -88,3 +93,26 @@ def test_sql_injection_through_the_path_finds_nothing(
 
     assert response.status_code == 404
     assert client.get("/products/coat-navy").status_code == 200
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_product_carries_its_graph_links_per_view(shop: Engine, settings: Settings) -> None:
+    store = open_graph_store(settings)
+    try:
+        build_from_catalogue(shop, store)
+    finally:
+        store.close()
+    with TestClient(create_app(settings)) as client:
+        graph = client.get("/products/coat-navy").json()["graph"]
+        evil = graph_links(client.app.state.sparql, "coat-navy> ?p ?o } #")  # type: ignore[attr-defined]
+
+    retailer = {(link["relation"], link["label"]) for link in graph["retailer/shop"]}
+    assert {("retailerConcept", "Coat"), ("retailerConcept", "Navy")} <= retailer
+    assert "manufacturer/shop" in graph
+    assert evil == {}  # the id is percent-encoded into one IRI that matches nothing
+
+
+def test_without_a_graph_product_links_are_null(client: TestClient) -> None:
+    body = client.get("/products/coat-navy").json()
+
+    assert body["graph"] in (None, {})
