@@ -1,0 +1,68 @@
+"""Interactions, vocabulary and weighted matrices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recommender.data import (
+    MatrixConfig,
+    Vocabulary,
+    normalise_frame,
+    read_interactions,
+    user_item_matrix,
+)
+
+
+def test_vocabulary_maps_both_ways_and_marks_unknown() -> None:
+    vocab = Vocabulary(["b", "a", "b"])
+    assert vocab.ids == ("b", "a")
+    assert vocab.rows(["a", "zz"]).tolist() == [1, -1]
+    assert Vocabulary.from_json(vocab.to_json()).ids == vocab.ids
+
+
+def test_minimal_csv_defaults_to_purchases(tmp_path: Path) -> None:
+    path = tmp_path / "i.csv"
+    path.write_text("user_id,item_id\n007,0042\n")
+    frame = read_interactions(path).frame
+    assert frame.loc[0, "item_id"] == "0042"  # ids stay opaque strings
+    assert frame.loc[0, "event_type"] == "purchase" and frame.loc[0, "quantity"] == 1
+
+
+def test_missing_columns_are_an_error() -> None:
+    with pytest.raises(ValueError, match="user_id"):
+        normalise_frame(pd.DataFrame({"item_id": ["a"]}))
+
+
+def test_weights_rank_purchase_over_cart_over_view_and_decay_with_age() -> None:
+    frame = pd.DataFrame(
+        {
+            "user_id": ["u", "u", "u", "u"],
+            "item_id": ["p", "c", "v", "old"],
+            "timestamp": ["2024-01-10", "2024-01-10", "2024-01-10", "2024-01-03"],
+            "event_type": ["purchase", "cart", "view", "purchase"],
+        }
+    )
+    data = normalise_frame(frame)
+    items = Vocabulary(["p", "c", "v", "old"])
+    matrix = user_item_matrix(data, Vocabulary(["u"]), items, MatrixConfig(half_life_days=7))
+    row = matrix.toarray()[0]
+    assert row[0] > row[1] > row[2] > 0
+    assert row[3] == pytest.approx(0.5)
+
+
+def test_returns_are_dropped_and_duplicates_summed() -> None:
+    frame = pd.DataFrame(
+        {
+            "user_id": ["u"] * 3,
+            "item_id": ["a", "a", "a"],
+            "event_type": ["purchase", "purchase", "return"],
+        }
+    )
+    matrix = user_item_matrix(
+        normalise_frame(frame), Vocabulary(["u"]), Vocabulary(["a"]), MatrixConfig()
+    )
+    assert np.allclose(matrix.toarray(), [[2.0]])

@@ -1,0 +1,39 @@
+"""Learned repurchase and co-purchase habits on hand-counted purchases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from recommender.habits import HabitConfig, learn_complements, learn_habits, merge_complements
+
+
+def _frame(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["user_id", "item_id", "category", "day"])
+
+
+def test_repurchase_probability_interval_and_article_share() -> None:
+    rows = [
+        ("u1", "s1", "socks", 0),
+        ("u1", "s1", "socks", 30),
+        ("u1", "s2", "socks", 50),
+        ("u2", "s3", "socks", 10),
+        ("u1", "c1", "coat", 5),
+        ("u2", "c2", "coat", 6),
+    ]
+    habits = learn_habits(_frame(rows))
+    socks, coat = habits["socks"], habits["coat"]
+    assert socks.probability == pytest.approx(0.5)  # u1 re-bought, u2 did not
+    assert socks.interval_days == pytest.approx(25.0)  # gaps 30 and 20
+    assert socks.article_probability == pytest.approx(1 / 3)  # s1 of (u1,s1),(u1,s2),(u2,s3)
+    assert coat.probability == 0.0 and coat.interval_days is None and coat.shoppers == 2
+
+
+def test_categories_bought_together_more_than_chance_are_complements() -> None:
+    rows = [(f"u{n}", "c", "coat", 0) for n in range(4)]
+    rows += [(f"u{n}", "s", "scarf", 2) for n in range(4)]
+    rows += [(f"v{n}", "t", "tee", 0) for n in range(8)]
+    rows += [("v0", "c", "coat", 100)]  # far apart: not together
+    learned = learn_complements(_frame(rows), HabitConfig(min_pairs=3, min_lift=1.5))
+    assert learned["coat"] == ("scarf",) and "tee" not in learned
+    assert merge_complements({"coat": ["boots"]}, learned)["coat"] == ("boots", "scarf")

@@ -1,0 +1,98 @@
+"""Shelves on the tiny world: the policy's effect, reasons, rebuy, cold start, artifacts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from recommender.artifacts import save_fitted
+from recommender.data import Interactions
+from recommender.knowledge import TableKnowledge
+from recommender.pipeline import PipelineConfig, fit_pipeline
+from recommender.serving import ArtifactError, HistoryEvent, Shelves
+
+NOW = datetime(2024, 3, 25)
+
+
+@pytest.fixture
+def shelves(interactions: Interactions, knowledge: TableKnowledge) -> Shelves:
+    config = PipelineConfig(model="als", model_overrides={"factors": 8, "iterations": 10})
+    return Shelves(fit_pipeline(interactions, knowledge, config), "test")
+
+
+def _ids(shelf_items: tuple[object, ...]) -> list[str]:
+    return [s.item_id for s in shelf_items]  # type: ignore[attr-defined]
+
+
+def test_a_coat_purchase_removes_coats_and_brings_scarves(shelves: Shelves) -> None:
+    # a shopper who has been looking at coats
+    history = [HistoryEvent(f"B{i}", NOW - timedelta(days=1), "view") for i in (0, 1, 2, 4)]
+    before = shelves.recommend("x", history, NOW, k=6)
+    after = shelves.recommend("x", [*history, HistoryEvent("B3", NOW, "purchase")], NOW, k=6)
+    coats_before = sum(i.startswith(("B", "X1")) for i in _ids(before.items))
+    coats_after = sum(i.startswith(("B", "X1")) for i in _ids(after.items))
+    assert "B3" not in _ids(after.items) and coats_after < coats_before
+    scarves = [s for s in after.items if s.item_id.startswith("C")]
+    assert scarves and scarves[0].reason == "goes with the coat you bought on 25 Mar"
+    assert _ids(after.items).index(scarves[0].item_id) < 3
+
+
+def test_colourways_of_a_bought_style_are_suppressed(shelves: Shelves) -> None:
+    shelf = shelves.recommend("x", [HistoryEvent("A0", NOW, "purchase")], NOW, k=14)
+    assert "A0" not in _ids(shelf.items) and "A1" not in _ids(shelf.items)
+
+
+def test_a_rebought_category_comes_back_after_its_window(shelves: Shelves) -> None:
+    long_ago = NOW - timedelta(days=40)
+    top = shelves.recommend("x", [HistoryEvent("A0", long_ago, "purchase")], NOW, k=14)
+    coat = shelves.recommend("x", [HistoryEvent("B0", long_ago, "purchase")], NOW, k=14)
+    assert "A0" in _ids(top.items)  # tops are consumable: re-bought
+    assert "B0" not in _ids(coat.items)  # a coat is not
+
+
+def test_rebuy_shelf_holds_rebought_categories_only(shelves: Shelves) -> None:
+    history = [
+        HistoryEvent("A2", NOW - timedelta(days=3), "purchase"),
+        HistoryEvent("B1", NOW - timedelta(days=1), "purchase"),
+    ]
+    shelf = shelves.rebuy("x", history, NOW)
+    assert _ids(shelf.items) == ["A2"]
+    assert shelf.items[0].reason.startswith("bought on 22 Mar")
+
+
+def test_unknown_shopper_gets_a_popular_cold_start_shelf(shelves: Shelves) -> None:
+    shelf = shelves.recommend("stranger", [], NOW, k=5)
+    assert shelf.cold_start and len(shelf.items) == 5
+    assert all(s.reason for s in shelf.items)
+
+
+def test_filters_restrict_the_shelf(shelves: Shelves) -> None:
+    coats = shelves.recommend("x", [], NOW, category="coat", exclude=["B0"])
+    assert coats.items and all(i.startswith(("B", "X1")) for i in _ids(coats.items))
+    assert "B0" not in _ids(coats.items)
+    only = shelves.recommend("x", [], NOW, include=["C1", "A3", "nope"])
+    assert sorted(_ids(only.items)) == ["A3", "C1"]
+
+
+def test_similar_and_complements(shelves: Shelves) -> None:
+    similar = _ids(shelves.similar("B0").items)
+    assert similar and "B0" not in similar and all(i[0] in "BX" for i in similar)
+    assert set(_ids(shelves.complements("B0").items)) == {"C0", "C1"}
+    assert shelves.similar("nope").items == ()
+
+
+def test_artifact_round_trip_and_corruption(shelves: Shelves, tmp_path: Path) -> None:
+    save_fitted(shelves.fitted, tmp_path / "v1", "v1")
+    loaded = Shelves.load(tmp_path / "v1", TableKnowledge())
+    assert loaded.version == "v1"
+    history = [HistoryEvent("B0", NOW, "purchase")]
+    assert loaded.recommend("u", history, NOW) == shelves.recommend("u", history, NOW).__class__(
+        shelves.recommend("u", history, NOW).items, False, "v1"
+    )
+    (tmp_path / "v1" / "catalogue.npz").write_bytes(b"garbage")
+    with pytest.raises(ArtifactError):
+        Shelves.load(tmp_path / "v1", TableKnowledge())
+    with pytest.raises(ArtifactError):
+        Shelves.load(tmp_path / "missing", TableKnowledge())
