@@ -199,8 +199,10 @@ def start_server(home: Path, port: int, workers: int) -> subprocess.Popen[bytes]
     env.pop("DATABASE_URL", None)
     command = [sys.executable, "-m", "uvicorn", "--factory", "service.api.app:create_app"]
     command += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
-    command += ["--no-access-log"]
-    server = subprocess.Popen(command, env=env, cwd=REPO)
+    # Connections of the open loop can sit idle between bursts: keep them open.
+    command += ["--no-access-log", "--timeout-keep-alive", "120"]
+    log = (home / f"server-{workers}.log").open("ab")
+    server = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
@@ -278,7 +280,10 @@ async def _open_loop(load: Load) -> tuple[list[float], int]:
             errors += status != 200
         except (OSError, asyncio.IncompleteReadError):
             errors += 1
-            reader, writer = await _connection(load.port)
+            try:
+                reader, writer = await _connection(load.port)
+            except OSError:
+                return  # the connection is lost to the pool; the others carry on
         latencies.append(time.perf_counter() - scheduled)
         pool.put_nowait((reader, writer))
 
@@ -298,7 +303,12 @@ async def _closed_loop(load: Load) -> tuple[list[float], int]:
         while time.perf_counter() < deadline:
             started = time.perf_counter()
             body = load.body.replace(b"@", f"{os.getpid()}-{w}-{i}".encode()) if load.body else None
-            status = await _request(reader, writer, load.paths[i % len(load.paths)], body)
+            try:
+                status = await _request(reader, writer, load.paths[i % len(load.paths)], body)
+            except (OSError, asyncio.IncompleteReadError):
+                status = 0
+                await asyncio.sleep(0.1)
+                reader, writer = await _connection(load.port)
             errors += status != 200
             latencies.append(time.perf_counter() - started)
             i += load.connections
@@ -309,7 +319,11 @@ async def _closed_loop(load: Load) -> tuple[list[float], int]:
 
 def _generate(load: Load, out: Any) -> None:
     runner = _open_loop if load.rate is not None else _closed_loop
-    latencies, errors = asyncio.run(runner(load))
+    try:
+        latencies, errors = asyncio.run(runner(load))
+    except Exception as exc:  # report, never leave the parent waiting
+        print(f"load generator failed: {exc!r}", file=sys.stderr)
+        latencies, errors = [], -1
     out.put((latencies, errors))
 
 
@@ -334,7 +348,7 @@ def drive(load: Load, processes: int) -> dict[str, float]:
     elapsed = time.perf_counter() - started
     for process in shares:
         process.join()
-    latencies = [x for part, _ in collected for x in part]
+    latencies = [x for part, _ in collected for x in part] or [float("nan")]
     errors = sum(e for _, e in collected)
     return {
         "requests": len(latencies),
@@ -394,7 +408,8 @@ def main() -> None:
         server = start_server(args.home, args.port, workers)
         try:
             port = args.port
-            drive(Load(port, recommend[:200], 3.0, None, 4), args.generators)  # warm caches
+            time.sleep(15)  # the server preloads product cards in the background
+            drive(Load(port, recommend[:500], 5.0, None, 4), args.generators)  # warm up
             rows[workers] = {
                 "open": drive(Load(port, recommend, args.seconds, args.rate, 16), args.generators),
                 "recommend": drive(Load(port, recommend, args.seconds, None, 8), args.generators),
