@@ -100,7 +100,12 @@ def dye_lab(data: Mapping[str, str]) -> tuple[float, float, float] | None:
 
 
 def vision_facts(record: VisionRecord, fine_iris: dict[str, str], emit: Emit) -> None:
-    """Colours (with share and rank) and tags (with score and confidence) of one model version."""
+    """Colours (with share and rank) and tags (with score and confidence) of one model version.
+
+    Colours stay on their ``atl:ColourShare`` nodes: an article's own ``atl:colour`` and
+    ``atl:basicColour`` are the catalogue's (translated) statement, what vision saw is
+    ``atl:hasColour/atl:basicColour`` (rank 0 = dominant), so the two can be told apart cheaply.
+    """
     graph = nq.iri(graph_iri("vision", record.model_version))
     base = article_iri(record.external_id)
     article = nq.iri(base)
@@ -114,10 +119,6 @@ def vision_facts(record: VisionRecord, fine_iris: dict[str, str], emit: Emit) ->
         emit(node, p(ATL.basicColour), nq.iri(colour_iri("basic", colour.basic)), graph)
         if fine:
             emit(node, p(ATL.colour), nq.iri(fine), graph)
-        if colour.rank == 0:
-            emit(article, p(ATL.basicColour), nq.iri(colour_iri("basic", colour.basic)), graph)
-            if fine:
-                emit(article, p(ATL.colour), nq.iri(fine), graph)
     best: set[str] = set()
     for tag in sorted(record.tags, key=lambda t: -t.score):
         concept = nq.iri(vision_concept(tag.group, tag.label))

@@ -80,6 +80,11 @@ def _name_variants(label: str) -> Iterable[str]:
     for candidate in (name, name.replace("grey", "gray"), name.replace("gray", "grey")):
         yield candidate
         yield candidate.removeprefix("other ").strip()
+    # Then the name less one word: "grey melange" → "grey", "coffee brown" → "coffee".
+    words = name.split()
+    if len(words) > 1:
+        yield " ".join(words[:-1])
+        yield " ".join(words[1:])
 
 
 def map_colour(

@@ -96,6 +96,7 @@ class ATL(DefinedNamespace):
     mappedTo: URIRef
     inScheme: URIRef
     field: URIRef
+    articleCount: URIRef
 
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")

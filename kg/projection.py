@@ -32,21 +32,29 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX schema: <https://schema.org/>
 """
 
-#: Relation → the graph pattern binding an article ``?a`` to a concept's ``?value`` (names
+#: (relation, graph pattern): the pattern binding an article ``?a`` to a concept's ``?value`` (names
 #: taken as they are) or ``?v`` (labels, lower-cased).
-_FACT_PATTERNS = {
-    "category": "?a atl:category/skos:notation ?value",
-    "slot": "?a atl:category/atl:slot/skos:notation ?value",
-    "basic_colour": "?a atl:basicColour/skos:prefLabel ?v",
-    "colour": "?a atl:colour/skos:prefLabel ?v",
-    "pattern": "?a atl:pattern/skos:prefLabel ?v",
-    "occasion": "?a atl:occasion/skos:prefLabel ?v",
-    "gender": "?a atl:gender/skos:prefLabel ?v",
-    "material": "?a atl:fibre/(skos:exactMatch|skos:closeMatch|skos:narrowMatch)/skos:prefLabel ?v",
-    "style": "?a schema:isVariantOf/schema:productGroupID ?value",
-    "department": "?a atl:retailerConcept ?d . ?d atl:field ?field ; skos:prefLabel ?value "
-    'FILTER(?field IN ("department", "department_name"))',
-}
+_FACT_PATTERNS = [
+    ("category", "?a atl:category/skos:notation ?value"),
+    ("slot", "?a atl:category/atl:slot/skos:notation ?value"),
+    ("basic_colour", "?a atl:basicColour/skos:prefLabel ?v"),
+    ("basic_colour", "?a atl:hasColour ?n . ?n atl:rank 0 ; atl:basicColour/skos:prefLabel ?v"),
+    ("colour", "?a atl:colour/skos:prefLabel ?v"),
+    ("colour", "?a atl:hasColour ?n . ?n atl:rank 0 ; atl:colour/skos:prefLabel ?v"),
+    ("pattern", "?a atl:pattern/skos:prefLabel ?v"),
+    ("occasion", "?a atl:occasion/skos:prefLabel ?v"),
+    ("gender", "?a atl:gender/skos:prefLabel ?v"),
+    (
+        "material",
+        "?a atl:fibre/(skos:exactMatch|skos:closeMatch|skos:narrowMatch)/skos:prefLabel ?v",
+    ),
+    ("style", "?a schema:isVariantOf/schema:productGroupID ?value"),
+    (
+        "department",
+        "?a atl:retailerConcept ?d . ?d atl:field ?field ; skos:prefLabel ?value "
+        'FILTER(?field IN ("department", "department_name"))',
+    ),
+]
 
 
 def _facts_query(pattern: str) -> str:
@@ -111,7 +119,7 @@ class GraphKnowledge:
         """Project the store's graph (a few SELECT queries, one pass each)."""
         graph = nx.MultiDiGraph()
         prefix = len(ID + "article/")
-        for relation, pattern in _FACT_PATTERNS.items():
+        for relation, pattern in _FACT_PATTERNS:
             for row in store.select(_facts_query(pattern)):
                 suffix = row["a"][prefix:]
                 if "/" in suffix:  # a node hanging off an article (a vision colour), not one

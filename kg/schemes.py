@@ -40,7 +40,7 @@ class ConceptKey(NamedTuple):
 
 @dataclass
 class SchemeCollector:
-    """Concepts seen so far, their broader concepts and colour evidence."""
+    """Concepts seen so far, how many articles use each, their broader concepts, colour evidence."""
 
     broader: dict[ConceptKey, set[ConceptKey]] = field(default_factory=lambda: defaultdict(set))
     uses: dict[ConceptKey, int] = field(default_factory=lambda: defaultdict(int))
@@ -63,6 +63,8 @@ class SchemeCollector:
             value = data.get(spec.field)
             if value:
                 found += self._levels(source, profile, spec, value)
+        for key, _ in found:
+            self.uses[key] += 1
         chain = tuple(key for key, _ in found if key.field in profile.hierarchy)
         if len(chain) > 1 and chain not in self._chains:
             self._link_hierarchy(profile, chain)
@@ -83,7 +85,6 @@ class SchemeCollector:
             parent: ConceptKey | None = None
             for depth, label in enumerate(filter(None, levels)):
                 key = ConceptKey(source, profile.name, spec.field, spec.role, label)
-                self.uses[key] += 1
                 if parent is not None:
                     self.broader[key].add(parent)
                 found.append((key, depth + _hierarchy_depth(profile, spec.field)))

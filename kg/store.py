@@ -103,7 +103,8 @@ class EmbeddedStore:
     def replace_all(self, nquads: Path) -> None:
         """Clear the store and bulk-load ``nquads``."""
         self.store.clear()
-        self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        # lenient: the file comes from kg.nquads, which already escaped every IRI and literal.
+        self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)
         self.store.flush()
 
     def add_nquads(self, lines: Iterable[str]) -> None:

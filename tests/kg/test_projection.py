@@ -68,3 +68,8 @@ def test_the_projection_satisfies_the_recommenders_protocol(store: EmbeddedStore
     assert isinstance(knowledge, knowledge_module.CatalogueKnowledge)
     rule = knowledge.category_rule("jeans")
     assert isinstance(rule, knowledge_module.CategoryRule)
+
+
+def test_vision_colours_join_the_catalogues_colour(store: EmbeddedStore) -> None:
+    knowledge = GraphKnowledge.from_store(store)
+    assert knowledge.item_facts("A2")["basic_colour"] == ["black", "blue"]

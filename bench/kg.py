@@ -1,0 +1,286 @@
+"""Knowledge-graph benchmark: build rate, analyst queries, endpoint latency, side by side.
+
+Builds the graph of the whole shared H&M catalogue (105,542 articles, with the sales counts of
+both transaction files) into pyoxigraph on disk, then, in the same run:
+
+1. times every bundled analyst query in process (median of ``--repeats``);
+2. serves the same store through Atelier's ``/sparql`` (live uvicorn, killable worker) and a
+   copy of it through ``oxigraph serve --union-default-graph``, and times the same queries
+   over HTTP against both (median of ``--repeats``, JSON results);
+3. loads the graph of the first ``--rdflib-articles`` articles into rdflib's in-memory
+   Dataset and times the same queries there and on Atelier's endpoint over that subset
+   (rdflib cannot hold the whole graph in reasonable time and memory);
+4. builds the Myntra catalogue too and reports its rate and mapping coverage.
+
+    python bench/kg.py [--data ../shared/data] [--repeats 5] [--rdflib-articles 5000]
+
+Prints Markdown for docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests" / "support"))
+
+from kg import queries  # noqa: E402
+from kg.build import BuildConfig, BuildReport  # noqa: E402
+from kg.loading import build_graph  # noqa: E402
+from kg.records import ArticleRecord, FeedRecord, SalesRecord, season_of_month  # noqa: E402
+from kg.store import EmbeddedStore  # noqa: E402
+
+TARGET_RATE = 200_000
+TARGET_QUERY_MS = 300.0
+#: Bindings for the analyst queries that take a parameter.
+BINDINGS = {"complements": {"category": "jeans"}, "provenance": {"article": "0108775015"}}
+
+
+def hm_articles(data: Path, limit: int | None = None) -> Iterator[ArticleRecord]:
+    """The H&M catalogue as the store holds it: every column as a string, source ``hm``."""
+    frame = pd.read_parquet(data / "hm" / "articles.parquet")
+    if limit is not None:
+        frame = frame.head(limit)
+    columns = list(frame.columns)
+    for values in frame.astype(str).itertuples(index=False, name=None):
+        row = dict(zip(columns, values, strict=True))
+        yield ArticleRecord(
+            row["article_id"],
+            "hm",
+            row["product_code"],
+            row["prod_name"],
+            (FeedRecord("retailer", "hm", row),),
+        )
+
+
+def hm_sales(data: Path) -> list[SalesRecord]:
+    """Units per article and season from both shared transaction files."""
+    recent = pd.read_parquet(data / "hm" / "transactions_last_week.parquet")
+    recent["article_id"] = recent["article_id"].astype(str).str.zfill(10)
+    sample = pd.read_csv(data / "hm" / "transactions.csv", dtype={"article_id": str})
+    both = pd.concat([sample[["t_dat", "article_id"]], recent[["t_dat", "article_id"]]])
+    months = pd.to_datetime(both["t_dat"]).dt.month
+    both["season"] = months.map(season_of_month)
+    counts = both.groupby(["article_id", "season"]).size()
+    rows = counts.reset_index(name="units").itertuples(index=False)
+    return [SalesRecord(str(r.article_id), str(r.season), int(str(r.units)), "hm") for r in rows]
+
+
+def myntra_articles(data: Path) -> Iterator[ArticleRecord]:
+    """The Myntra catalogue (styles.csv), source ``myntra``."""
+    frame = pd.read_csv(data / "myntra" / "styles.csv", dtype=str, on_bad_lines="skip")
+    columns = list(frame.columns)
+    for values in frame.fillna("").itertuples(index=False, name=None):
+        row = {k: v for k, v in zip(columns, values, strict=True) if v}
+        yield ArticleRecord(
+            row["id"],
+            "myntra",
+            row["id"],
+            row.get("productDisplayName"),
+            (FeedRecord("retailer", "myntra", row),),
+        )
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far (all its threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def median_ms(run: Callable[[], object], repeats: int) -> float:
+    """Median wall time of ``run`` in milliseconds, after one warm-up call."""
+    run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def analyst_queries() -> dict[str, str]:
+    """Every bundled analyst query, with its bindings."""
+    return {
+        name: queries.bind(queries.load(name), BINDINGS.get(name, {})) for name in queries.names()
+    }
+
+
+def http_runner(url: str, query: str) -> Callable[[], object]:
+    """A callable that POSTs ``query`` to a SPARQL endpoint and checks the answer."""
+    client = httpx.Client(timeout=120)
+
+    def run() -> object:
+        response = client.post(
+            url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+        )
+        response.raise_for_status()
+        return response.content
+
+    return run
+
+
+def build(
+    store: EmbeddedStore,
+    articles: Iterator[ArticleRecord],
+    sales: list[SalesRecord],
+    data: Path,
+    workdir: Path,
+) -> BuildReport:
+    """One full build with the XKCD colour-name lexicon."""
+    config = BuildConfig(xkcd_colours=data / "taxonomies" / "xkcd_colors.csv")
+    return build_graph(store, articles, sales, (), config, workdir)
+
+
+def served_figures(
+    home: Path, copy: Path, texts: dict[str, str], repeats: int
+) -> dict[str, tuple[float, float]]:
+    """Median latency per query: Atelier's /sparql and oxigraph serve on the same data."""
+    from oxigraph_server import OxigraphServer, find_oxigraph
+
+    from service.settings import Settings
+    from tests.service.api.live import running
+
+    settings = Settings(
+        atelier_home=home,
+        database_url=f"sqlite:///{home / 'c.db'}",
+        sparql_timeout_s=120,
+        sparql_max_result_bytes=10**9,
+    )
+    binary = find_oxigraph()
+    assert binary is not None, "pip install oxigraph"
+    server = OxigraphServer(binary, copy)
+    figures = {}
+    try:
+        with running(settings) as base:
+            for name, text in texts.items():
+                ours = median_ms(http_runner(base + "/sparql", text), repeats)
+                theirs = median_ms(http_runner(server.query_url, text), repeats)
+                figures[name] = (ours, theirs)
+    finally:
+        server.stop()
+    return figures
+
+
+def rdflib_subset(data: Path, articles: int, workdir: Path) -> tuple[Path, Any]:
+    """The graph of the first ``articles`` articles: a store folder and an rdflib Dataset."""
+    import rdflib
+
+    home = workdir / "subset"
+    store = EmbeddedStore(home / "graph")
+    build(store, hm_articles(data, articles), hm_sales(data), data, workdir)
+    dump = workdir / "subset.nq"
+    with dump.open("wb") as handle:
+        store.export("application/n-quads", handle)
+    store.close()
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(dump, format="nquads")
+    return home, dataset
+
+
+def count_rows(dataset: Any, query: str) -> int:
+    """Run a query on rdflib to the last row."""
+    return len(list(dataset.query(query)))
+
+
+def once_ms(run: Callable[[], object]) -> float:
+    """Wall time of one call in milliseconds (rdflib is too slow to repeat)."""
+    start = time.perf_counter()
+    run()
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--rdflib-articles", type=int, default=2_000)
+    args = parser.parse_args()
+    texts = analyst_queries()
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as folder:
+        work = Path(folder)
+        home = work / "home"
+        store = EmbeddedStore(home / "graph")
+        articles, sales = list(hm_articles(args.data)), hm_sales(args.data)
+        cpu_before, load_before = cpu_seconds(), os.getloadavg()[0]
+        report = build(store, iter(articles), sales, args.data, work)
+        cpu = cpu_seconds() - cpu_before
+        say(build_line("H&M", report))
+        say(
+            f"(load average {load_before:.1f} before the build, {os.getloadavg()[0]:.1f} after "
+            f"on 2 shared cores; the build used {cpu:.1f} CPU-seconds: "
+            f"{report.statements / cpu:,.0f} statements per CPU-second)\n"
+        )
+        in_process = {
+            n: median_ms(partial(store.select, t), args.repeats) for n, t in texts.items()
+        }
+        store.close()
+        shutil.copytree(home / "graph", work / "oxigraph")
+        served = served_figures(home, work / "oxigraph", texts, args.repeats)
+        say("| query | in process ms | Atelier /sparql ms | oxigraph serve ms | ratio |")
+        say("|---|---|---|---|---|")
+        for name, local in in_process.items():
+            ours, theirs = served[name]
+            say(f"| {name} | {local:.1f} | {ours:.1f} | {theirs:.1f} | {ours / theirs:.2f}× |")
+        myntra_store = EmbeddedStore(work / "myntra")
+        myntra = build(myntra_store, myntra_articles(args.data), [], args.data, work)
+        myntra_store.close()
+        say("\n" + build_line("Myntra", myntra) + "\n")
+        compare_with_rdflib(args, texts, work)
+
+
+def compare_with_rdflib(args: argparse.Namespace, texts: dict[str, str], work: Path) -> None:
+    """Atelier's endpoint vs rdflib's in-memory store on the same subset graph."""
+    from service.settings import Settings
+    from tests.service.api.live import running
+
+    home, dataset = rdflib_subset(args.data, args.rdflib_articles, work)
+    say(f"Subset: first {args.rdflib_articles:,} H&M articles, {len(dataset):,} quads\n")
+    say("| query | Atelier /sparql ms | rdflib in memory ms | speed-up |")
+    say("|---|---|---|---|")
+    settings = Settings(
+        atelier_home=home,
+        database_url=f"sqlite:///{home / 'c.db'}",
+        sparql_timeout_s=300,
+        sparql_max_result_bytes=10**9,
+    )
+    with running(settings) as base:
+        for name, text in texts.items():
+            ours = median_ms(http_runner(base + "/sparql", text), args.repeats)
+            slow = once_ms(partial(count_rows, dataset, text))
+            say(f"| {name} | {ours:.1f} | {slow:.1f} | {slow / ours:.0f}× |")
+
+
+def build_line(name: str, report: BuildReport) -> str:
+    """One sentence about a build."""
+    seconds = report.write_seconds + report.load_seconds
+    return (
+        f"Build, {name}: {report.articles:,} articles, {report.statements:,} statements in "
+        f"{seconds:.1f} s (write {report.write_seconds:.1f} s + bulk load "
+        f"{report.load_seconds:.1f} s) = **{report.statements_per_second:,.0f} statements/s** "
+        f"(target ≥ {TARGET_RATE:,}); {report.mapped:,} of {report.concepts:,} retailer "
+        "concepts mapped."
+    )
+
+
+def say(line: str) -> None:
+    """Print a line at once (the run takes minutes)."""
+    print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
