@@ -6,8 +6,10 @@ notebook names articles, never files.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -16,27 +18,36 @@ from matplotlib.patches import Rectangle
 from PIL import Image
 from sqlalchemy import Engine
 
+from service.analytics.plots import finished
 from service.api.catalogue import image_file
 from service.errors import NotFoundError
 
+#: Characters per caption line under a photo (longer reasons wrap).
+CAPTION_WIDTH = 24
 #: Inches per photo cell (product photos are portrait, 2:3).
 CELL = (1.7, 2.55)
 
 
 @dataclass(frozen=True)
 class Tile:
-    """One cell of a photo grid: an article and the caption under its photo."""
+    """One cell of a photo grid: an article, the caption under its photo, and optionally the
+    photo's file (otherwise the article's first photo in the store)."""
 
     article_id: str
     caption: str
+    path: Path | None = None
 
 
 def photo(engine: Engine, article_id: str) -> np.ndarray | None:
     """The article's first photo as an RGB array, ``None`` when it has none."""
     try:
-        path = image_file(engine, article_id)
+        return read_rgb(image_file(engine, article_id))
     except NotFoundError:
         return None
+
+
+def read_rgb(path: Path) -> np.ndarray:
+    """An image file as an RGB array."""
     with Image.open(path) as image:
         return np.asarray(image.convert("RGB"))
 
@@ -52,16 +63,15 @@ def photo_grid(
     for ax in axes.flat:
         ax.axis("off")
     for ax, tile in zip(axes.flat, tiles, strict=False):
-        pixels = photo(engine, tile.article_id)
+        pixels = read_rgb(tile.path) if tile.path else photo(engine, tile.article_id)
         if pixels is None:
             ax.add_patch(Rectangle((0, 0), 1, 1, color="0.9"))
             ax.text(0.5, 0.5, "no photo", ha="center", va="center", fontsize="small")
         else:
             ax.imshow(pixels)
-        ax.set_title(tile.caption, fontsize="x-small", wrap=True)
+        ax.set_title(textwrap.fill(tile.caption, CAPTION_WIDTH), fontsize="x-small")
     fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finished(fig)
 
 
 @dataclass(frozen=True)
@@ -88,5 +98,4 @@ def swatches(rows: Sequence[SwatchRow], *, headers: Sequence[str] = (), title: s
     ax.set_ylim(len(rows) - 0.5, -1.5)
     ax.axis("off")
     ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return finished(fig)

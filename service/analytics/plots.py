@@ -19,6 +19,14 @@ from matplotlib.figure import Figure
 PANEL = (6.0, 3.6)
 
 
+def finished(fig: Figure) -> Figure:
+    """Lay ``fig`` out and detach it from pyplot, so a notebook shows it once (as the cell's
+    value) and long sessions do not accumulate open figures."""
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
 def interval_bars(
     table: pd.DataFrame,
     *,
@@ -43,8 +51,7 @@ def interval_bars(
         ax.set_title(metric)
     np.atleast_1d(axes)[0].legend(title=series, fontsize="small")
     fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finished(fig)
 
 
 def _bars(ax: Axes, rows: pd.DataFrame, group: str, series: str) -> None:
@@ -93,8 +100,7 @@ def heatmap(
         for (r, c), value in np.ndenumerate(values):
             ax.text(c, r, f"{value:g}", ha="center", va="center", fontsize="x-small")
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-    fig.tight_layout()
-    return fig
+    return finished(fig)
 
 
 def reliability(curves: pd.DataFrame, *, title: str = "Calibration") -> Figure:
@@ -114,8 +120,7 @@ def reliability(curves: pd.DataFrame, *, title: str = "Calibration") -> Figure:
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="predicted confidence", ylabel="observed accuracy")
     ax.set_title(title)
     ax.legend(fontsize="small")
-    fig.tight_layout()
-    return fig
+    return finished(fig)
 
 
 def stacked_shares(
@@ -152,5 +157,4 @@ def stacked_shares(
     ax.set_xticks(range(len(shares)), [str(i) for i in shares.index], rotation=30, ha="right")
     ax.set(ylabel="share", title=title)
     ax.legend(fontsize="x-small", bbox_to_anchor=(1.01, 1), loc="upper left")
-    fig.tight_layout()
-    return fig
+    return finished(fig)

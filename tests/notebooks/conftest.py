@@ -42,11 +42,19 @@ def build_home(home: Path, steps: Sequence[Sequence[str]]) -> Path:
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """ATELIER_HOME of a small demo world, built by the whole demo pipeline without serving."""
     home = tmp_path_factory.mktemp("notebooks-demo")
-    return build_home(home, [("demo", *SMALL_WORLD)])
+    return build_home(home, [("demo", *SMALL_WORLD, "--no-serve")])
 
 
 @pytest.fixture(scope="session")
 def hm_home(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
-    """ATELIER_HOME holding the shared H&M catalogue, photos and transactions."""
+    """ATELIER_HOME holding the shared H&M catalogue, photos and transactions, a tagger trained
+    on its photos, their tags, and the graph."""
     home = tmp_path_factory.mktemp("notebooks-hm")
-    return build_home(home, [("ingest", "hm", str(shared_data / "hm"))])
+    hm = str(shared_data / "hm")
+    steps = [
+        ("ingest", "hm", hm),
+        ("vision", "train", "--source", "hm", "--data", hm),
+        ("tag",),
+        ("kg", "build"),
+    ]
+    return build_home(home, steps)

@@ -1,0 +1,102 @@
+"""SPARQL results as pandas frames, and pictures of a garment's neighbourhood in the graph.
+
+Queries run on whichever store the settings select (:func:`service.graph.stores.
+open_graph_store`): the embedded pyoxigraph store under ATELIER_HOME, or the remote SPARQL
+endpoint when ``SPARQL_QUERY_URL`` is set, so a notebook works against either unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import pandas as pd
+from matplotlib.figure import Figure
+
+from kg import queries
+from kg.store import GraphStore
+from service.analytics.plots import finished
+
+#: Node colours of a neighbourhood picture, by the kind of node.
+KIND_COLOURS = {"article": "#d62728", "retailer": "#1f77b4", "manufacturer": "#ff7f0e",
+                "vision": "#2ca02c", "platform": "#9467bd"}  # fmt: skip
+
+
+def frame(rows: Sequence[Mapping[str, str]], columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows of a SELECT as a frame, numeric columns converted to numbers."""
+    table = pd.DataFrame(rows, columns=columns)
+    for name in table.columns:
+        numbers = pd.to_numeric(table[name], errors="coerce")
+        if len(table) and numbers.notna().all():
+            table[name] = numbers
+    return table
+
+
+def select(store: GraphStore, query: str, **bindings: str) -> pd.DataFrame:
+    """Run ``query`` (SPARQL text or a bundled query's name) with ``VALUES`` bindings."""
+    text = queries.load(query) if query in queries.names() else query
+    return frame(store.select(queries.bind(text, dict(bindings))))
+
+
+def short(term: str) -> str:
+    """The readable end of an IRI (``.../colour/basic/blue`` -> ``blue``); literals unchanged."""
+    if not term.startswith(("http://", "https://")):
+        return term
+    return term.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+#: Links from a concept to its parents and its matches in other views.
+CONCEPT_LINKS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?source ?target ?link WHERE {
+  VALUES ?property { skos:broader skos:exactMatch skos:closeMatch skos:broadMatch }
+  ?source ?property ?target .
+  BIND(STRAFTER(STR(?property), "#") AS ?link)
+}
+"""
+#: Prefix of Atelier's resource IRIs (concepts, styles, articles).
+RESOURCES = "https://w3id.org/atelier/id/"
+#: Article properties left out of neighbourhood pictures (structure, not meaning).
+STRUCTURAL = ("hasTag", "hasColour", "isVariantOf", "retailerConcept")
+
+
+def article_edges(store: GraphStore, article: str) -> pd.DataFrame:
+    """Edges around an article: its concepts per view (bundled ``provenance`` query), then
+    each concept's parents and cross-view matches. Columns source, label, target, kind."""
+    facts = select(store, "provenance", article=article)
+    facts = facts[facts["value"].astype(str).str.startswith(RESOURCES)]
+    facts = facts.assign(label=facts["property"].map(short))
+    facts = facts[~facts["label"].isin(STRUCTURAL)].drop_duplicates(["label", "value"])
+    edges = [(article, r.label, r.value, r.view) for r in facts.itertuples()]
+    for target in facts["value"].unique():
+        links = select(store, CONCEPT_LINKS, source=f"<{target}>")
+        edges += [(target, r.link, r.target, "platform") for r in links.itertuples()]
+    return pd.DataFrame(edges, columns=["source", "label", "target", "kind"])
+
+
+def neighbourhood(edges: pd.DataFrame, centre: str, *, title: str = "") -> Figure:
+    """Draw a node's neighbourhood: columns ``source``, ``label``, ``target`` and ``kind``.
+
+    ``kind`` (retailer, manufacturer, vision, platform) colours the edge's target node, so
+    the picture shows which view says what about the garment.
+    """
+    graph = nx.MultiDiGraph()
+    graph.add_node(centre, kind="article")
+    for row in edges.itertuples(index=False):
+        graph.add_node(row.target, kind=graph.nodes.get(row.target, {}).get("kind", row.kind))
+        graph.add_edge(row.source, row.target, label=row.label)
+    layout = nx.spring_layout(graph, seed=7, k=1.2)
+    fig, ax = plt.subplots(figsize=(11, 8))
+    colours = [KIND_COLOURS.get(graph.nodes[n].get("kind", ""), "#7f7f7f") for n in graph]
+    nx.draw_networkx_edges(graph, layout, ax=ax, alpha=0.4, arrows=True)
+    nx.draw_networkx_nodes(graph, layout, ax=ax, node_color=colours, node_size=260)
+    nx.draw_networkx_labels(graph, layout, {n: short(n) for n in graph}, ax=ax, font_size=7)
+    labels = {(s, t): d["label"] for s, t, d in graph.edges(data=True)}
+    nx.draw_networkx_edge_labels(graph, layout, labels, ax=ax, font_size=6, alpha=0.7)
+    for kind, colour in KIND_COLOURS.items():
+        ax.scatter([], [], color=colour, label=kind)
+    ax.legend(fontsize="small", loc="lower left")
+    ax.set_title(title)
+    ax.axis("off")
+    return finished(fig)
