@@ -31,6 +31,9 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 KERNEL = "python3"
 #: Seconds one cell may take; the whole notebook is bounded by the suite's own timeout.
 CELL_TIMEOUT = 900
+#: Seconds for one demo notebook, the first one including building the demo home with the
+#: whole pipeline (about 3 minutes on an idle 2-core machine, much more on a busy one).
+DEMO_TIMEOUT = 1800
 #: Seconds for one H&M notebook, the first one including building the H&M home (ingest,
 #: tagger training, tagging, graph): far beyond the suite's default per-test limit.
 HM_TIMEOUT = 5400
@@ -98,6 +101,7 @@ def test_stripping_removes_outputs_and_counts() -> None:
     assert notebook.cells[0].outputs, "the original is left as it was"
 
 
+@pytest.mark.timeout(DEMO_TIMEOUT)
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_on_the_demo_world(
     path: Path, demo_home: Path, monkeypatch: pytest.MonkeyPatch
