@@ -24,7 +24,8 @@ class CategoryHabit:
     """How shoppers re-buy one category."""
 
     probability: float
-    """Share of (shopper, category) pairs with purchases on two or more days."""
+    """Share of (shopper, category) pairs with two or more purchases (other days or other
+    articles: a second pair of trousers in the same basket also says "not exclusive")."""
     interval_days: float | None
     """Median days between consecutive purchase days in the category (None: never seen)."""
     article_probability: float
@@ -71,7 +72,9 @@ def learn_habits(purchases: pd.DataFrame) -> dict[str, CategoryHabit]:
     days = purchases[["user_id", "category", "day"]].drop_duplicates()
     days = days.sort_values(["user_id", "category", "day"])
     counts = days.groupby(["category", "user_id"]).size()
-    repeat = (counts >= 2).groupby(level="category").agg(["mean", "size"])
+    distinct = purchases.groupby(["category", "user_id"])["item_id"].nunique()
+    more = (counts >= 2) | (distinct.reindex(counts.index) >= 2)
+    repeat = more.groupby(level="category").agg(["mean", "size"])
     gaps = days.groupby(["user_id", "category"])["day"].diff().dropna()
     interval = gaps.groupby(days.loc[gaps.index, "category"]).median()
     article_days = purchases[["user_id", "item_id", "category", "day"]].drop_duplicates()

@@ -66,6 +66,11 @@ class CategoryPlan:
     durable: bool
     rebought: bool
     complements: tuple[str, ...] = ()
+    declared: bool = False
+    """The durability comes from the graph's rule, not from the (maybe thin) interactions."""
+    substitute_weight: float = 1.0
+    """Share of the substitute penalty applied: 1 for a declared durable category, else the
+    learned chance that a shopper does *not* buy another of the category."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,8 @@ class PolicyTables:
                     bool(p["durable"]),
                     bool(p["rebought"]),
                     tuple(p["complements"]),
+                    bool(p.get("declared", False)),
+                    float(p.get("substitute_weight", 1.0)),
                 )
                 for name, p in payload.items()
             }
@@ -113,8 +120,14 @@ def plan_categories(
         rebought = habit is not None and habit.article_probability >= config.rebuy_probability
         if rule is not None and rule.repurchase_days is not None and durability == "consumable":
             rebought = True
+        declared_durable = rule is not None and durability == "durable"
         plans[category] = CategoryPlan(
-            window, durability == "durable", rebought, tuple(complements.get(category, ()))
+            window,
+            durability == "durable",
+            rebought,
+            tuple(complements.get(category, ())),
+            declared=rule is not None,
+            substitute_weight=1.0 if declared_durable or habit is None else 1 - habit.probability,
         )
     return PolicyTables(plans)
 
@@ -215,10 +228,11 @@ class Policy:
         if plan is not None and age < plan.window_days:
             fade = 1.0 - age / plan.window_days
             category = int(self.catalogue.codes["category"][item])
-            if plan.durable:
+            if plan.durable and plan.declared:
                 slot = int(self.catalogue.codes["slot"][item])
                 adjusted[self.by["slot"].members(slot)] -= self.config.slot_penalty * fade
-            adjusted[self.by["category"].members(category)] -= self.config.substitute_penalty * fade
+            penalty = self.config.substitute_penalty * plan.substitute_weight * fade
+            adjusted[self.by["category"].members(category)] -= penalty
         if age < self.config.complement_days:
             boost = self.config.complement_boost * (1.0 - age / self.config.complement_days)
             for code in self.complement_codes(item):

@@ -1,0 +1,85 @@
+"""``atelier evaluate`` on generic CSV files, and its one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def atelier(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ATELIER_HOME": str(home), "COLUMNS": "200"}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", "from service.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def _write(path: Path, rows: list[str]) -> Path:
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_evaluate_on_files_writes_metrics_and_lists(tmp_path: Path) -> None:
+    train = ["user_id,item_id,timestamp"] + [
+        f"{u:03d},{(u * 3 + d) % 7:04d},2024-01-{d + 1:02d}" for u in range(8) for d in range(4)
+    ]
+    test = [
+        "user_id,item_id,timestamp",
+        "000,0005,2024-02-01",
+        "001,0006,2024-02-01",
+        "999,0001,2024-02-01",
+    ]
+    result = atelier(
+        "evaluate",
+        "--train",
+        str(_write(tmp_path / "train.csv", train)),
+        "--test",
+        str(_write(tmp_path / "test.csv", test)),
+        "--k",
+        "5",
+        "--model",
+        "popularity",
+        "--model",
+        "als",
+        "--out",
+        str(tmp_path / "m.json"),
+        "--recs-out",
+        str(tmp_path / "recs.csv"),
+        home=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((tmp_path / "m.json").read_text())
+    assert {"popularity", "popularity+policy", "als", "als+policy", "rebuy"} <= set(metrics)
+    assert metrics["als"]["all"]["users"] == 3
+    with (tmp_path / "recs.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0].keys() == {"model", "user_id", "item_id", "rank"}
+    cold = [r for r in rows if r["model"] == "als" and r["user_id"] == "999"]
+    assert [r["rank"] for r in cold] == ["1", "2", "3", "4", "5"]  # ids stay strings: "0001"
+    assert all(len(r["item_id"]) == 4 for r in cold)
+
+
+def test_missing_file_is_one_line(tmp_path: Path) -> None:
+    result = atelier(
+        "evaluate",
+        "--train",
+        str(tmp_path / "no.csv"),
+        "--test",
+        str(tmp_path / "no.csv"),
+        home=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_model_is_refused(tmp_path: Path) -> None:
+    result = atelier("train", "--model", "nope", home=tmp_path)
+    assert result.returncode != 0 and "unknown model" in result.stderr + result.stdout

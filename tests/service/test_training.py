@@ -1,0 +1,58 @@
+"""The train stage: versioned artifacts, the atomic pointer, hold-out metrics."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from recommender.knowledge import TableKnowledge
+from recommender.serving import HistoryEvent, Shelves
+from service.settings import Settings
+from service.training import TrainingError, TrainOptions, train_stage, write_pointer
+
+
+def _seed_module() -> Any:
+    # --import-mode=importlib has no sibling imports; the store seed lives beside its tests.
+    spec = importlib.util.spec_from_file_location(
+        "seed_interactions", Path(__file__).with_name("test_interactions.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+seed_store = _seed_module().seed_store
+FAST = TrainOptions(model="als", holdout_days=7, overrides={"factors": 4, "iterations": 3})
+
+
+def test_train_writes_a_version_and_points_current_at_it(engine: Engine, tmp_path: Path) -> None:
+    seed_store(engine)
+    settings = Settings(atelier_home=tmp_path)
+    result = train_stage(settings, engine, FAST)
+    assert (tmp_path / "models" / "current").read_text().strip() == result.version
+    for part in ("manifest.json", "items.json", "habits.json", "policy.json", "model"):
+        assert (result.directory / part).exists()
+    assert result.metrics["test_users"] > 0 and "new" in result.metrics
+    shelves = Shelves.load(result.directory, TableKnowledge())
+    shelf = shelves.recommend(
+        "c0", [HistoryEvent("T0", datetime(2024, 5, 22), "purchase")], datetime(2024, 5, 22)
+    )
+    assert shelf.items and shelf.model_version == result.version
+
+
+def test_training_an_empty_store_is_a_clear_error(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(TrainingError, match="no purchases"):
+        train_stage(Settings(atelier_home=tmp_path), engine, FAST)
+
+
+def test_pointer_is_replaced_not_appended(tmp_path: Path) -> None:
+    write_pointer(tmp_path, "v1")
+    write_pointer(tmp_path, "v2")
+    assert (tmp_path / "current").read_text() == "v2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current"]
