@@ -55,6 +55,19 @@ SELECT ?source ?target ?link WHERE {
   BIND(STRAFTER(STR(?property), "#") AS ?link)
 }
 """
+#: What the vision model says about an article: its dominant colour and its confident tags.
+VISION_LINKS = """
+PREFIX atl: <https://w3id.org/atelier/vocab#>
+PREFIX schema: <https://schema.org/>
+SELECT ?article ?label ?target WHERE {
+  ?a schema:productID ?article .
+  { ?a atl:hasColour ?node . ?node atl:rank 0 ; atl:colour ?target .
+    BIND("dominant colour" AS ?label) }
+  UNION
+  { ?a atl:hasTag ?node . ?node atl:confident true ; atl:attribute ?target .
+    BIND("tag" AS ?label) }
+}
+"""
 #: Prefix of Atelier's resource IRIs (concepts, styles, articles).
 RESOURCES = "https://w3id.org/atelier/id/"
 #: Article properties left out of neighbourhood pictures (structure, not meaning).
@@ -62,17 +75,23 @@ STRUCTURAL = ("hasTag", "hasColour", "isVariantOf", "retailerConcept")
 
 
 def article_edges(store: GraphStore, article: str) -> pd.DataFrame:
-    """Edges around an article: its concepts per view (bundled ``provenance`` query), then
-    each concept's parents and cross-view matches. Columns source, label, target, kind."""
+    """Edges around an article: its concepts per view (bundled ``provenance`` query), what
+    vision measured (dominant colour, confident tags), then each concept's parents and
+    cross-view matches. Columns source, label, target, kind."""
     facts = select(store, "provenance", article=article)
     facts = facts[facts["value"].astype(str).str.startswith(RESOURCES)]
     facts = facts.assign(label=facts["property"].map(short))
-    facts = facts[~facts["label"].isin(STRUCTURAL)].drop_duplicates(["label", "value"])
-    edges = [(article, r.label, r.value, r.view) for r in facts.itertuples()]
-    for target in facts["value"].unique():
+    facts = facts[~facts["label"].isin(STRUCTURAL)]
+    vision = select(store, VISION_LINKS, article=article)
+    edges: list[tuple[str, str, str, str]] = [
+        *((article, str(r.label), str(r.value), str(r.view)) for r in facts.itertuples()),
+        *((article, str(r.label), str(r.target), "vision") for r in vision.itertuples()),
+    ]
+    for target in dict.fromkeys(edge[2] for edge in edges):
         links = select(store, CONCEPT_LINKS, source=f"<{target}>")
-        edges += [(target, r.link, r.target, "platform") for r in links.itertuples()]
-    return pd.DataFrame(edges, columns=["source", "label", "target", "kind"])
+        edges += [(target, str(r.link), str(r.target), "platform") for r in links.itertuples()]
+    table = pd.DataFrame(edges, columns=["source", "label", "target", "kind"])
+    return table.drop_duplicates(ignore_index=True)
 
 
 def neighbourhood(edges: pd.DataFrame, centre: str, *, title: str = "") -> Figure:
