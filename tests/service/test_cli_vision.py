@@ -192,3 +192,33 @@ def test_commands_without_a_model_fail_with_a_hint(tmp_path: Path) -> None:
 
     assert result.exit_code != 0
     assert "atelier vision train" in str(result.exception)
+
+
+def test_demo_tag_stage_trains_on_ground_truth_then_tags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.cli import vision
+    from vision.tagger.pipeline import TaggerRunConfig
+    from vision.tagger.train import TrainConfig
+
+    world = tmp_path / "demo-world"
+    rows = make_world(world, styles=12)
+    settings = Settings(atelier_home=tmp_path)
+    engine = create_store_engine(settings.catalogue_url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(Style), [{"catalogue": "demo", "style_code": "S"}])
+        connection.execute(insert(Article), [{"external_id": r["article_id"], "style_id": 1}
+                                             for r in rows])  # fmt: skip
+        connection.execute(insert(ProductImage), [
+            {"article_id": i + 1, "path": str(world / "images" / f"{r['article_id']}.jpg"),
+             "width": 64, "height": 96, "byte_size": 1} for i, r in enumerate(rows)
+        ])  # fmt: skip
+    tiny = TaggerRunConfig(train=TrainConfig(image_size=24, epochs=1, threads=1), workers=1)
+    monkeypatch.setattr(vision, "DEMO_TAGGER", tiny)
+
+    vision.tag_stage(settings, engine, world)
+
+    assert (tmp_path / "vision" / "current").exists()
+    assert len(load_vision_results(engine)) == len(rows)
+    engine.dispose()
