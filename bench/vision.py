@@ -334,6 +334,7 @@ def tagger_main(argv: Sequence[str]) -> None:
     parser.add_argument("--compare", nargs="*", default=[], help="weightings to compare")
     parser.add_argument("--compare-epochs", type=int, default=8)
     parser.add_argument("--skip-main", action="store_true")
+    parser.add_argument("--linear", nargs="*", default=[], help="weightings, linear comparison")
     parser.add_argument("--skip-hm", action="store_true")
     parser.add_argument("--cache", type=Path, default=Path(tempfile_dir()), help="pixel cache")
     parser.add_argument("--json", type=Path, help="write figures here")
@@ -402,8 +403,74 @@ def tagger_main(argv: Sequence[str]) -> None:
         }
         print(weighting, json.dumps(comparison[weighting]), flush=True)
     figures["weighting_comparison"] = comparison
+    if args.linear:
+        figures["linear_weighting_comparison"] = linear_comparison(myntra, args.cache, args.linear)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
+
+
+def linear_comparison(
+    photos: Sequence[TaggerPhoto], cache: Path, weightings: Sequence[str], epochs: int = 60
+) -> dict[str, dict[str, float]]:
+    """Long-tail weightings compared on a linear classifier over 16×16 thumbnails.
+
+    A cheap stand-in for full CNN runs when the machine is too busy for five of them: the same
+    loss and class weights (:mod:`vision.tagger.weighting`), the same split and rare-label
+    measure, a model that trains in seconds.
+    """
+    import torch
+
+    from vision.tagger.dataset import encode_targets
+    from vision.tagger.pipeline import TaggerRunConfig, decode
+    from vision.tagger.schema import Vocabulary
+    from vision.tagger.train import TrainConfig
+    from vision.tagger.weighting import Weighting, class_weights, single_choice_loss
+
+    pixels, _ = decode(
+        photos, TaggerRunConfig(train=TrainConfig(image_size=64), cache_dir=cache), "myntra"
+    )
+    thumbs = torch.nn.functional.avg_pool2d(torch.from_numpy(pixels).permute(0, 3, 1, 2).float(), 4)
+    x = (thumbs.flatten(1) - 128.0) / 64.0
+    splits = split_by_style(photos)
+    vocabulary = Vocabulary.from_labels([photos[i].labels for i in splits["train"]], 3)
+    y = torch.from_numpy(encode_targets(photos, vocabulary).single["category"])
+    train, test = splits["train"], splits["test"]
+    counts = np.bincount(
+        y[train][y[train] >= 0].numpy(), minlength=len(vocabulary.labels("category"))
+    )
+    out: dict[str, dict[str, float]] = {}
+    for name in weightings:
+        torch.manual_seed(0)
+        weighting = Weighting(name)
+        weights = (
+            None
+            if weighting in (Weighting.NONE, Weighting.FOCAL)
+            else torch.tensor(class_weights(counts, weighting), dtype=torch.float32)
+        )
+        model = torch.nn.Linear(x.shape[1], len(counts))
+        optimiser = torch.optim.Adam(model.parameters(), lr=3e-3, weight_decay=1e-4)
+        for _ in range(epochs):
+            for begin in range(0, len(train), 512):
+                idx = train[begin : begin + 512]
+                loss = single_choice_loss(model(x[idx]), y[idx], weights, weighting)
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+        with torch.no_grad():
+            scores = torch.softmax(model(x[test]), 1).numpy()
+        fake = TrainedTagger(None, _Card(vocabulary), {}, {"category": scores}, test)  # type: ignore[arg-type]
+        known = y[test].numpy() >= 0
+        top1 = float((scores.argmax(1) == y[test].numpy())[known].mean())
+        out[name] = {"top1": top1, **_rare_labels(fake, photos, train)}
+        print(name, json.dumps(out[name]), flush=True)
+    return out
+
+
+class _Card:
+    """The one card attribute :func:`_rare_labels` reads."""
+
+    def __init__(self, vocabulary: object) -> None:
+        self.vocabulary = vocabulary
 
 
 def tempfile_dir() -> str:
