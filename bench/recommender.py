@@ -57,7 +57,7 @@ SLOTS = {
     "Bags": "bag",
 }
 #: Graph-model settings for the H&M scale on 2 shared cores (bigger batches, fewer steps).
-KG_FAST = {"batch_size": 16384, "epochs": 15, "learning_rate": 0.02, "device": "auto"}
+KG_FAST = {"batch_size": 16384, "epochs": 10, "learning_rate": 0.02, "device": "auto"}
 
 
 def hm_knowledge(data: Path) -> TableKnowledge:
@@ -194,7 +194,14 @@ def run_split(
     for label, lists in anchors.items():
         rows.append(accuracy_rows(label, report(lists, cases, split, als, policy, k, samples)))
     started = time.perf_counter()
-    overrides = {"members": ("popularity", "als", "kgnn")} if model == "hybrid" else {}
+    overrides: dict[str, Any] = {}
+    if model == "hybrid":
+        overrides = {
+            "members": ("popularity", "als", "kgnn"),
+            "member_overrides": {"kgnn": KG_FAST},
+        }
+    elif model == "kgnn":
+        overrides = dict(KG_FAST)
     ours = fit_pipeline(
         split.train, knowledge, PipelineConfig(model=model, model_overrides=overrides)
     )
@@ -220,6 +227,117 @@ def run_split(
     }
 
 
+def cold_recall(fitted: Fitted, cases: list[Case], split: Split, k: int = 12) -> dict[str, float]:
+    """Recall@k of never-sold test purchases when only never-sold articles are ranked."""
+    sold = set(split.train.frame["item_id"])
+    cold_rows = np.array([r for r, i in enumerate(fitted.items.ids) if i not in sold])
+    targets = [(c, {i for i in c.relevant if i not in sold and i in fitted.items}) for c in cases]
+    targets = [(c, t) for c, t in targets if t and c.history.items.size]
+    result: dict[str, float] = {"users": float(len(targets)), "cold_articles": len(cold_rows)}
+    members = getattr(fitted.model, "members", [fitted.model])
+    for member in members:
+        values = []
+        for case, relevant in targets:
+            row = case.history.row(len(fitted.items), fitted.config.matrix)
+            scores = member.score(row)[0][cold_rows]
+            # ties (all-zero vectors of unsold articles) are broken at random, not by id order
+            noise = np.random.default_rng(0).random(scores.size) * 1e-9
+            best = cold_rows[np.argsort(-(scores + noise))[:k]]
+            values.append(len({fitted.items.ids[i] for i in best} & relevant) / len(relevant))
+        result[member.name] = float(np.mean(values)) if values else 0.0
+    return result
+
+
+def speed(data: Path, knowledge: TableKnowledge) -> dict[str, float]:
+    """ALS fit vs implicit directly; LightGCN epoch vs a plain PyG loop; recommend latency."""
+    import torch
+    from implicit.cpu.als import AlternatingLeastSquares
+    from threadpoolctl import threadpool_limits
+    from torch_geometric.nn.models import LightGCN
+
+    from recommender.als import ALSConfig, ALSRecommender
+    from recommender.graph import Propagator, bipartite_graph
+    from recommender.pipeline import training_set
+    from recommender.propagation import PropagationConfig, run_epoch
+    from recommender.serving import HistoryEvent, Shelves
+
+    split = split_b(data)
+    train = training_set(split.train, knowledge, PipelineConfig().matrix)
+    figures: dict[str, float] = {"articles": float(len(train.items))}
+    config = ALSConfig()
+    ours, direct = [], []
+    for _ in range(2):
+        started = time.perf_counter()
+        ALSRecommender(config).fit(train)
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with threadpool_limits(1, "blas"):
+            model = AlternatingLeastSquares(
+                factors=config.factors,
+                regularization=config.regularization,
+                alpha=config.alpha,
+                iterations=config.iterations,
+                random_state=0,
+                calculate_training_loss=False,
+            )
+            model.fit(train.matrix, show_progress=False)
+        direct.append(time.perf_counter() - started)
+    figures |= {"als_pipeline_s": min(ours), "als_direct_s": min(direct)}
+
+    torch.set_num_threads(1)
+    graph = bipartite_graph(train.matrix)
+    prop = PropagationConfig(device="cpu")
+    generator = torch.Generator().manual_seed(0)
+    table = torch.nn.Parameter(torch.randn(graph.n_nodes, prop.dim) * 0.1)
+    optimiser = torch.optim.Adam([table], lr=prop.learning_rate)
+    coo = train.matrix.tocoo()
+    pairs = (
+        torch.from_numpy(coo.row.astype(np.int64)),
+        torch.from_numpy(coo.col.astype(np.int64)) + graph.n_users,
+    )
+    adjacency = Propagator(graph.adjacency(), torch.device("cpu"))
+    started = time.perf_counter()
+    run_epoch(table, adjacency, optimiser, pairs, graph, prop, generator)
+    figures["lightgcn_epoch_ours_s"] = time.perf_counter() - started
+    edges = torch.from_numpy(np.concatenate([graph.edges, graph.edges[::-1]], axis=1))
+    model = LightGCN(graph.n_nodes, prop.dim, prop.layers)
+    plain = torch.optim.Adam(model.parameters(), lr=prop.learning_rate)
+    users, items = pairs
+    started = time.perf_counter()
+    for index in torch.randperm(users.numel()).split(prop.batch_size):
+        negatives = torch.randint(graph.n_items, (index.numel(),)) + graph.n_users
+        label = torch.stack(
+            [torch.cat([users[index], users[index]]), torch.cat([items[index], negatives])]
+        )
+        positive, negative = model(edges, label).chunk(2)
+        loss = model.recommendation_loss(positive, negative, node_id=label.unique())
+        plain.zero_grad()
+        loss.backward()
+        plain.step()
+    figures["lightgcn_epoch_pyg_s"] = time.perf_counter() - started
+
+    fitted = fit_pipeline(split.train, knowledge, PipelineConfig(model="als"))
+    shelves = Shelves(fitted, "bench")
+    frame = split.train.frame
+    groups = dict(tuple(frame.groupby("user_id")))
+    now = pd.Timestamp("2020-09-22").to_pydatetime()
+    latencies = []
+    for user in list(split.now)[:300]:
+        past = groups[user]
+        history = [
+            HistoryEvent(i, t.to_pydatetime(), e)
+            for i, t, e in zip(past["item_id"], past["timestamp"], past["event_type"], strict=True)
+        ]
+        started = time.perf_counter()
+        shelves.recommend(user, history, now)
+        latencies.append(time.perf_counter() - started)
+    figures |= {
+        "recommend_ms_median": 1000 * float(np.median(latencies)),
+        "recommend_ms_p95": 1000 * float(np.quantile(latencies, 0.95)),
+    }
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "hm")
@@ -227,8 +345,12 @@ def main() -> None:
     parser.add_argument("--model", default="hybrid")
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--speed", action="store_true", help="Only the speed figures.")
     args = parser.parse_args()
     knowledge = hm_knowledge(args.data)
+    if args.speed:
+        print(json.dumps(speed(args.data, knowledge), indent=2))
+        return
     results = []
     for name in args.splits:
         split = split_a(args.data) if name == "A" else split_b(args.data)

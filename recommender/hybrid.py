@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recommender.base import MODELS, Recommender, TrainingSet, register, top_k
+from recommender.base import MODELS, Recommender, TrainingSet, config_from_dict, register, top_k
 from recommender.metrics import recall
 
 WEIGHTS_FILE = "hybrid.json"
@@ -39,6 +39,8 @@ class HybridConfig:
     """Weights are tuned on multiples of 1/grid_steps summing to 1."""
     k: int = 12
     """Cut-off of the tuning metric."""
+    member_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Config fields of members that differ from their defaults (by member name)."""
 
 
 def standardise(scores: np.ndarray) -> np.ndarray:
@@ -62,9 +64,14 @@ class HybridRecommender(Recommender):
 
     def __init__(self, config: HybridConfig | None = None) -> None:
         self.config = config or HybridConfig()
-        self.members: list[Recommender] = [MODELS[n][0](None) for n in self.config.members]
+        self.members = [self._member(name) for name in self.config.members]
         count = len(self.members)
         self.weights = tuple(self.config.weights or (1.0 / count,) * count)
+
+    def _member(self, name: str) -> Recommender:
+        model_type, config_type = MODELS[name]
+        overrides = self.config.member_overrides.get(name, {})
+        return model_type(config_from_dict(config_type, overrides))
 
     def fit(self, data: TrainingSet) -> None:
         """Tune the weights on a held-out tail (unless fixed), then fit on everything."""
