@@ -56,6 +56,11 @@ class SparqlService:
                     raise ProtocolError(503, f"the graph store is unavailable: {exc}") from exc
             return self._endpoint
 
+    async def ready_endpoint(self) -> SparqlEndpoint:
+        """The endpoint; opened in a worker thread the first time (it may take a second)."""
+        endpoint = self._endpoint
+        return endpoint if endpoint is not None else await run_in_threadpool(self.endpoint)
+
     def close(self) -> None:
         """Stop the worker or close the remote client."""
         with self._lock:
@@ -104,7 +109,7 @@ async def query(request: Request) -> Response:
     """SPARQL 1.1 Protocol query operation: GET, POST form-encoded or POST direct."""
     try:
         parsed = parse_query(await _parts(request))
-        endpoint = await run_in_threadpool(_service(request).endpoint)
+        endpoint = await _service(request).ready_endpoint()
     except ProtocolError as exc:
         return _error(exc)
     answer = await run_in_threadpool(endpoint.query, parsed)
@@ -119,7 +124,7 @@ async def update(request: Request) -> Response:
         parsed = parse_update(parts)
         service = _service(request)
         _check_token(service.token, request.headers.get("authorization"))
-        endpoint = await run_in_threadpool(service.endpoint)
+        endpoint = await service.ready_endpoint()
     except ProtocolError as exc:
         return _error(exc)
     answer = await run_in_threadpool(endpoint.update, parsed)

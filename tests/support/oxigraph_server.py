@@ -51,7 +51,8 @@ class OxigraphServer:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited: {self.process.stderr!r}")
+                detail = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"oxigraph serve exited: {detail}")
             try:
                 httpx.get(self.base + "/query", params={"query": "ASK {}"}, timeout=1)
                 return
