@@ -11,6 +11,7 @@ from kg.store import EmbeddedStore
 from service.graph.records import read_articles, read_sales
 from service.graph.stage import build_from_catalogue, refresh_articles
 from service.store.models import Article, ArticleAttributes, Customer, Event, Style
+from service.store.vision_models import VisionColour, VisionTag, VisionTagged
 
 
 def fill(engine: Engine) -> None:
@@ -74,4 +75,53 @@ def test_the_graph_is_built_from_the_store_and_refreshed(engine: Engine, tmp_pat
         "SELECT (SUM(?n) AS ?u) WHERE { ?f <https://w3id.org/atelier/vocab#salesCount> ?n }"
     )
     assert units == [{"u": "4"}]  # sales survive the refresh
+    store.close()
+
+
+def test_vision_results_in_the_store_become_the_vision_graph(
+    engine: Engine, tmp_path: Path
+) -> None:
+    fill(engine)
+    with Session(engine) as session:
+        session.add_all(
+            [
+                VisionTagged(
+                    article_id=1,
+                    model_version="v7",
+                    image_path="a1.jpg",
+                    image_bytes=10,
+                    tagged_at=datetime(2024, 8, 1),
+                ),
+                VisionColour(
+                    article_id=1,
+                    model_version="v7",
+                    rank=0,
+                    hex="#1b2a4a",
+                    lab_l=17.0,
+                    lab_a=2.0,
+                    lab_b=-22.0,
+                    share=0.8,
+                    fine_name="dark blue",
+                    hue="blue",
+                    basic="blue",
+                ),
+                VisionTag(
+                    article_id=1,
+                    model_version="v7",
+                    attr_group="category",
+                    label="t-shirt",
+                    score=0.9,
+                    confident=True,
+                ),
+            ]
+        )
+        session.commit()
+    store = EmbeddedStore(tmp_path / "graph")
+    build_from_catalogue(engine, store, workdir=tmp_path)
+    rows = store.select(
+        "SELECT ?b WHERE { GRAPH <https://w3id.org/atelier/graph/vision/v7> { "
+        f"<{article_iri('A1')}> <https://w3id.org/atelier/vocab#hasColour>/"
+        "<https://w3id.org/atelier/vocab#basicColour> ?b } }"
+    )
+    assert rows == [{"b": "https://w3id.org/atelier/id/colour/basic/blue"}]
     store.close()
