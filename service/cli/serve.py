@@ -97,7 +97,8 @@ def print_urls(settings: Settings, host: str, port: int) -> None:
     out.print(f"  storefront      {base}/#key={key}")
     out.print(f"  SPARQL console  {base}/console")
     out.print(f"  API docs        {base}/docs")
-    out.print(f"  readiness       {base}/ready   metrics {base}/metrics")
+    out.print(f"  readiness       {base}/ready")
+    out.print(f"  metrics         {base}/metrics")
     out.print("  (Ctrl-C stops the server)")
 
 
