@@ -224,6 +224,7 @@ def run_split(
         "fit_seconds": fit_seconds,
         "rows": rows,
         "weights": list(getattr(ours.model, "weights", ())),
+        "cold": cold_recall(ours, cases, split),
     }
 
 
@@ -366,6 +367,7 @@ def print_table(result: dict[str, Any]) -> None:
         f"\nSplit {result['split']}: {result['cases']} test customers; "
         f"our model fit {result['fit_seconds']:.0f} s; hybrid weights {result['weights']}"
     )
+    print(f"cold-start recall@12 among never-sold articles: {result['cold']}")
     print(
         "| list | MAP@12 all | MAP@12 new-to-you [95% CI] | Recall@12 new-to-you [95% CI] "
         "| MAP@12 repeats | same-style share | PPRR@12 |"
