@@ -7,15 +7,17 @@ endpoint when ``SPARQL_QUERY_URL`` is set, so a notebook works against either un
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import networkx as nx
 import pandas as pd
+import pyoxigraph as ox
 from matplotlib.figure import Figure
 
 from kg import queries
-from kg.store import GraphStore
+from kg.store import EmbeddedStore, GraphStore, RemoteStore
 from service.analytics.plots import finished
 
 #: Node colours of a neighbourhood picture, by the kind of node.
@@ -24,19 +26,34 @@ KIND_COLOURS = {"article": "#d62728", "retailer": "#1f77b4", "manufacturer": "#f
 
 
 def frame(rows: Sequence[Mapping[str, str]], columns: list[str] | None = None) -> pd.DataFrame:
-    """Rows of a SELECT as a frame, numeric columns converted to numbers."""
+    """Rows of a SELECT as a frame, numeric columns converted to numbers (not zero-padded ids)."""
     table = pd.DataFrame(rows, columns=columns)
     for name in table.columns:
         numbers = pd.to_numeric(table[name], errors="coerce")
-        if len(table) and numbers.notna().all():
+        # ids such as H&M's "0108775015" look numeric but are names: keep leading zeros
+        padded = table[name].astype(str).str.match(r"-?0\d").any()
+        if len(table) and numbers.notna().all() and not padded:
             table[name] = numbers
     return table
 
 
 def select(store: GraphStore, query: str, **bindings: str) -> pd.DataFrame:
     """Run ``query`` (SPARQL text or a bundled query's name) with ``VALUES`` bindings."""
-    text = queries.load(query) if query in queries.names() else query
-    return frame(store.select(queries.bind(text, dict(bindings))))
+    text = queries.bind(queries.load(query) if query in queries.names() else query, bindings)
+    rows = store.select(text)
+    return frame(rows, None if rows else variables(store, text))
+
+
+def variables(store: GraphStore, query: str) -> list[str] | None:
+    """The variables a SELECT projects (so an empty answer still has its columns)."""
+    if isinstance(store, EmbeddedStore):
+        solutions = store.query(query)
+        if isinstance(solutions, ox.QuerySolutions):
+            return [variable.value for variable in solutions.variables]
+    if isinstance(store, RemoteStore):
+        head = json.loads(store.raw_query(query, "application/sparql-results+json"))
+        return list(head.get("head", {}).get("vars", [])) or None
+    return None
 
 
 def short(term: str) -> str:

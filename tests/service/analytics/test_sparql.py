@@ -34,6 +34,12 @@ def test_frame_converts_numeric_columns_only() -> None:
     assert table["name"].tolist() == ["blue", "7"]
 
 
+def test_frame_keeps_zero_padded_ids_as_text() -> None:
+    table = frame([{"article": "0108775015", "sold": "3"}, {"article": "0924243001", "sold": "0"}])
+    assert table["article"].tolist() == ["0108775015", "0924243001"]
+    assert table["sold"].tolist() == [3, 0]
+
+
 def test_short_keeps_the_end_of_iris_and_literals_whole() -> None:
     assert short("https://w3id.org/atelier/id/colour/basic/blue") == "blue"
     assert short("https://w3id.org/atelier/vocab#basicColour") == "basicColour"
@@ -53,3 +59,11 @@ def test_article_edges_follow_concepts_to_their_parents(store: EmbeddedStore) ->
         ["A1", "colour", f"{EX}colour/fine/navy", "retailer"],
         [f"{EX}colour/fine/navy", "broader", f"{EX}colour/hue/blue", "platform"],
     ]
+
+
+def test_an_empty_answer_keeps_its_columns(store: EmbeddedStore) -> None:
+    query = (
+        f"SELECT ?source (COUNT(*) AS ?n) WHERE {{ ?source {BROADER} ?target }} GROUP BY ?source"
+    )
+    empty = select(store, query, source=f"<{EX}colour/fine/red>")
+    assert empty.empty and list(empty.columns) == ["source", "n"]
