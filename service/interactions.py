@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from recommender.data import Interactions, normalise_frame
 from recommender.knowledge import KNOWN_RELATIONS, TableKnowledge
@@ -56,6 +56,12 @@ def load_interactions(engine: Engine, since: datetime | None = None) -> Interact
 
 
 _COLUMNS = ("user_id", "item_id", "timestamp", "event_type", "quantity")
+
+
+def latest_event(engine: Engine) -> datetime | None:
+    """When the newest event happened (``None`` for an empty store)."""
+    with engine.connect() as connection:
+        return connection.execute(select(func.max(Event.occurred_at))).scalar_one_or_none()
 
 
 def user_history(engine: Engine, customer_id: str) -> list[HistoryEvent]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from recommender.pipeline import Fitted, PipelineConfig, fit_pipeline
 from recommender.policy import Policy
 from service.errors import AtelierError
 from service.graph.stores import open_graph_store
-from service.interactions import load_interactions, store_knowledge
+from service.interactions import latest_event, load_interactions, store_knowledge
 from service.settings import Settings
 
 POINTER = "current"
@@ -49,6 +49,9 @@ class TrainOptions:
     """Report hold-out metrics (costs one more fit)."""
     overrides: dict[str, Any] = field(default_factory=dict)
     """Config fields of the model that differ from its defaults."""
+    window_days: float | None = None
+    """Learn only from the last ``window_days`` of events (``None``: all); keeps a full H&M
+    store (31M events) to the recent weeks that matter for fashion."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,11 @@ def train_stage(
         TrainingError: When the store holds no purchases.
     """
     started = time.perf_counter()
-    data = load_interactions(engine)
+    newest = latest_event(engine)
+    since = None
+    if newest is not None and options.window_days is not None:
+        since = newest - timedelta(days=options.window_days)
+    data = load_interactions(engine, since)
     if data.purchases().empty:
         raise TrainingError("the store holds no purchases to learn from (ingest events first)")
     knowledge = knowledge if knowledge is not None else knowledge_for(settings, engine)

@@ -51,13 +51,17 @@ def train(
         float, typer.Option(min=1, help="Days held out for the reported metrics.")
     ] = 14.0,
     evaluate: Annotated[bool, typer.Option(help="Report hold-out metrics first.")] = True,
+    days: Annotated[
+        float | None, typer.Option(min=1, help="Learn from the last DAYS of events only.")
+    ] = None,
 ) -> None:
     """Train the recommender on the store and make it the current version."""
     from service.training import TrainOptions, train_stage
 
     _check_model(model)
     cli = state(ctx)
-    result = train_stage(cli.settings, cli.engine(), TrainOptions(model, holdout_days, evaluate))
+    options = TrainOptions(model, holdout_days, evaluate, window_days=days)
+    result = train_stage(cli.settings, cli.engine(), options)
     _print_trained(result)
 
 

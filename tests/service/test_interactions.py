@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from service.interactions import (
     attribute_facts,
+    latest_event,
     load_interactions,
     store_knowledge,
     user_history,
@@ -71,6 +72,12 @@ def test_events_become_interactions_with_external_ids(engine: Engine) -> None:
     assert frame["timestamp"].is_monotonic_increasing
     assert set(frame["event_type"]) == {"purchase", "view"}
     assert len(load_interactions(engine, since=START + timedelta(days=20)).frame) == 6
+
+
+def test_latest_event_bounds_a_training_window(engine: Engine) -> None:
+    assert latest_event(engine) is None
+    seed_store(engine)
+    assert latest_event(engine) == START + timedelta(days=20, hours=5)
 
 
 def test_history_of_one_shopper_oldest_first(engine: Engine) -> None:
