@@ -16,6 +16,9 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+#: Narrowest layer allowed (see :meth:`NetConfig.__post_init__`).
+MIN_WIDTH = 16
+
 
 @dataclass(frozen=True, slots=True)
 class NetConfig:
@@ -31,6 +34,12 @@ class NetConfig:
     widths: tuple[int, ...] = (16, 32, 64, 128)
     blocks: int = 1
     dropout: float = 0.2
+
+    def __post_init__(self) -> None:
+        # Measured: with 2 threads, torch 2.13's CPU convolution backward corrupts the heap
+        # ("double free or corruption", segfaults) when a layer has 8 channels; 16 and up ran clean.
+        if not self.widths or min(self.widths) < MIN_WIDTH or self.blocks < 1:
+            raise ValueError(f"widths must be >= {MIN_WIDTH} and blocks >= 1, got {self}")
 
     @property
     def embedding(self) -> int:

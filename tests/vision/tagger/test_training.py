@@ -24,7 +24,7 @@ from vision.tagger.weighting import Weighting
 
 TINY = TaggerRunConfig(
     train=TrainConfig(image_size=32, epochs=8, batch_size=32, learning_rate=1e-2, threads=1),
-    net=NetConfig(widths=(8, 16, 32), blocks=1, dropout=0.0),
+    net=NetConfig(widths=(16, 16, 32), blocks=1, dropout=0.0),
     workers=1,
 )
 
@@ -129,3 +129,8 @@ def test_broken_checkpoints_and_backbones_are_refused(
     with pytest.raises(CheckpointError, match="onnxruntime"):
         load_backbone(result.net, tmp_path / "net.onnx")
     assert load_backbone(result.net, folder / "weights.safetensors") > 10
+
+
+def test_too_narrow_nets_are_refused() -> None:
+    with pytest.raises(ValueError, match="widths"):
+        NetConfig(widths=(8, 16, 32))
