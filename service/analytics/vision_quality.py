@@ -96,13 +96,16 @@ def reliability_table(outcomes_by_curve: dict[str, pd.DataFrame], bins: int = 10
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def training_counts(source: str, data: Path, group: str) -> Counter[str]:
-    """How many training photos carry each label of ``group`` (the by-style train split)."""
+def training_counts(
+    source: str, data: Path, group: str, min_count: int = TaggerRunConfig().min_count
+) -> Counter[str]:
+    """How many training photos carry each label of ``group`` (the by-style train split),
+    for the labels a tagger learns (those with at least ``min_count`` photos)."""
     photos = load_source(source, data)
     counts: Counter[str] = Counter()
     for index in split_by_style(photos)["train"]:
         counts.update(photos[index].labels.get(group, ()))
-    return counts
+    return Counter({label: n for label, n in counts.items() if n >= min_count})
 
 
 def rare_labels(counts: Counter[str], share: float = 0.2) -> set[str]:
