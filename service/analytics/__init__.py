@@ -3,9 +3,14 @@
 The notebooks hold no logic; the packages compute, and these modules connect them to a
 workspace and draw the results:
 
-- :mod:`service.analytics.workspace`: which data a notebook reads (the demo world under
-  ``ATELIER_HOME``, or the H&M files when ``ATELIER_DATA`` points at them);
+- :mod:`service.analytics.workspace`: which data a notebook reads (the home under
+  ``ATELIER_HOME``, and the H&M files when ``ATELIER_DATA`` points at them);
+- :mod:`service.analytics.evaluation`: the H&M splits, the recommender comparison as one long
+  table, shoppers' shelves at the moment they are served;
+- :mod:`service.analytics.sparql`: SPARQL answers as frames, a garment's neighbourhood;
+- :mod:`service.analytics.vision_quality`: a saved tagger's held-out outcomes, reliability
+  bins, rare labels and the long-tail weighting comparison;
 - :mod:`service.analytics.plots`: matplotlib figures (metrics with confidence intervals,
-  before/after bars, confusion matrices, calibration curves);
-- :mod:`service.analytics.swatches`: colour swatches and product photos.
+  heatmaps, reliability diagrams, stacked shares);
+- :mod:`service.analytics.pictures`: product photos and colour swatches.
 """
