@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -24,9 +24,24 @@ from service.settings import Settings
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["knowledge graph"])
+_Handler = Callable[[Request], Awaitable[Response]]
 
-#: Every method is routed here so that the protocol, not the router, answers 405 with Allow.
-METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+#: The protocol's methods, documented one route each so every operation has its own id.
+DOCUMENTED = ("GET", "POST")
+#: Routed too, but left out of the schema, so the protocol, not the router, answers 405 + Allow.
+UNDOCUMENTED = ["PUT", "DELETE", "PATCH"]
+
+
+def _sparql_route(path: str, summary: str) -> Callable[[_Handler], _Handler]:
+    """Route every method of ``path`` to one handler, each documented method on its own."""
+
+    def register(handler: _Handler) -> _Handler:
+        for method in DOCUMENTED:
+            router.add_api_route(path, handler, methods=[method], summary=summary)
+        router.add_api_route(path, handler, methods=UNDOCUMENTED, include_in_schema=False)
+        return handler
+
+    return register
 
 
 class SparqlService:
@@ -104,7 +119,7 @@ def _error(exc: ProtocolError) -> Response:
     return Response(exc.message, exc.status, headers, "text/plain; charset=utf-8")
 
 
-@router.api_route("/sparql", methods=METHODS, summary="SPARQL 1.1 query (read-only)")
+@_sparql_route("/sparql", "SPARQL 1.1 query (read-only)")
 async def query(request: Request) -> Response:
     """SPARQL 1.1 Protocol query operation: GET, POST form-encoded or POST direct."""
     try:
@@ -116,7 +131,7 @@ async def query(request: Request) -> Response:
     return Response(answer.body, answer.status, answer.headers, answer.media_type)
 
 
-@router.api_route("/sparql/update", methods=METHODS, summary="SPARQL 1.1 update (token)")
+@_sparql_route("/sparql/update", "SPARQL 1.1 update (token)")
 async def update(request: Request) -> Response:
     """SPARQL 1.1 Protocol update operation: POST form-encoded or direct, bearer token."""
     try:

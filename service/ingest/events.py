@@ -43,8 +43,8 @@ def parse_timestamp(text: str) -> datetime:
 class _Moment:
     """What the builder derives from one distinct timestamp string."""
 
-    day: date
-    iso: str
+    day: date | None  # None: the row has no timestamp
+    iso: str  # the row's identity part; empty for rows without a timestamp
     prefix: bytes
     stamp: Any
 
@@ -163,8 +163,12 @@ class EventBuilder:
         return moment
 
     def _parse_moment(self, text: str | None) -> _Moment | str:
+        if not text:
+            # Stored at the load's time, but identified without it: re-reading the same file
+            # later must give the same keys.
+            return _Moment(None, "", day_prefix(None), self.timestamp_param(self.default_time))
         try:
-            time = parse_timestamp(text) if text else self.default_time
+            time = parse_timestamp(text)
         except ValueError:
             return f"timestamp {text!r} is not an ISO 8601 date or date-time"
         day = time.date()
