@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 # torch is pinned to the CPU build; installing it first keeps pip from pulling CUDA wheels.
 TORCH_VERSION := 2.13.0
 STAMP  := $(VENV)/.installed
+# `make test` leaves out the tests marked slow (the notebooks on the shared H&M data, which run
+# for tens of minutes); `make test SLOW=1` runs everything, as CI does.
+MARKS  := $(if $(SLOW),,not slow)
 
 .PHONY: install demo test lint typecheck pytest bench clean strip-notebooks
 
@@ -30,7 +33,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -m "$(MARKS)"
 
 test: lint typecheck pytest
 

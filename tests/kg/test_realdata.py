@@ -13,7 +13,7 @@ import pytest
 from kg.build import BuildConfig, write_dataset
 from kg.records import ArticleRecord, FeedRecord
 
-pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+pytestmark = pytest.mark.realdata
 
 
 def myntra(data: Path) -> Iterator[ArticleRecord]:

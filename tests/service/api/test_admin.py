@@ -73,7 +73,6 @@ def test_a_model_trained_after_start_is_picked_up_without_restart(
     assert shelf["fallback"] is False and shelf["model_version"] == "v1"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_sighup_reloads_the_model_in_a_running_server(
     shop: Engine, settings: Settings, shop_model: Path, tmp_path: Path

@@ -54,7 +54,6 @@ def stored_keys(engine: Engine) -> set[bytes]:
         )
 
 
-@pytest.mark.slow
 def test_kill_9_loses_no_acknowledged_event(
     shop: Engine, settings: Settings, tmp_path: Path
 ) -> None:

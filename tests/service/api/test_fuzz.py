@@ -51,7 +51,6 @@ def fuzz(operation: schemathesis.APIOperation) -> None:
     run()
 
 
-@pytest.mark.slow
 # /sparql routes every method to one handler (the protocol answers 405 itself), and FastAPI
 # warns that the operation id repeats across those methods; the schema is still complete.
 @pytest.mark.filterwarnings("ignore:Duplicate Operation ID:UserWarning")

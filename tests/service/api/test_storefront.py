@@ -63,7 +63,6 @@ def cards(driver: object, shelf: str) -> list[str]:
     return [c.get_attribute("data-article") for c in found]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_buying_a_coat_brings_its_complements_in_a_real_browser(
     browser: object, shop: Engine, settings: Settings, shop_model: Path, tmp_path: Path

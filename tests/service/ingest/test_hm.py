@@ -185,7 +185,6 @@ def test_corrupt_photo_is_skipped(ingest: Ingest, engine: Engine, hm_folder: Pat
 
 
 @pytest.mark.realdata
-@pytest.mark.slow
 def test_shared_hm_data(ingest: Ingest, engine: Engine, shared_data: Path) -> None:
     folder = shared_data / "hm"
 

@@ -14,7 +14,6 @@ from vision.tagger.train import TrainConfig
 
 
 @pytest.mark.realdata
-@pytest.mark.slow
 def test_tagger_beats_the_majority_slot_on_held_out_myntra_styles(
     shared_data: Path, tmp_path: Path
 ) -> None:
