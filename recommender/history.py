@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -43,12 +43,13 @@ class UserHistory:
         if config.half_life_days is not None:
             weights = weights * np.power(0.5, self.ages / config.half_life_days)
         keep = weights > 0
-        matrix = sp.csr_matrix(
-            (weights[keep].astype(np.float32), (np.zeros(int(keep.sum()), int), self.items[keep])),
-            shape=(1, n_items),
+        # One row: the columns are the distinct items and the data their summed weights,
+        # built directly (a COO round trip costs more than the rest of a request's fold-in).
+        columns, where = np.unique(self.items[keep], return_inverse=True)
+        data = np.bincount(where, weights=weights[keep], minlength=columns.size)
+        return sp.csr_matrix(
+            (data.astype(np.float32), columns, np.array([0, columns.size])), shape=(1, n_items)
         )
-        matrix.sum_duplicates()
-        return matrix
 
 
 def build_history(
@@ -62,7 +63,7 @@ def build_history(
     """Resolve raw events against the item vocabulary (timezones dropped, as in training)."""
     rows = items.rows(list(item_ids))
     keep = rows >= 0
-    stamps = pd.to_datetime(pd.Series(list(times)), utc=True).dt.tz_localize(None).to_numpy()
+    stamps = _naive_utc(times)
     reference = pd.Timestamp(now)
     if reference.tzinfo is not None:
         reference = reference.tz_convert("UTC").tz_localize(None)
@@ -74,3 +75,13 @@ def build_history(
         times=stamps[keep],
         quantities=np.asarray(quantities, dtype=np.float64)[keep],
     )
+
+
+def _naive_utc(times: Sequence[datetime] | np.ndarray) -> np.ndarray:
+    """Event times as naive UTC ``datetime64[ns]`` (aware times converted, naive ones kept)."""
+    if isinstance(times, np.ndarray) or any(not isinstance(t, datetime) for t in times):
+        series = pd.to_datetime(pd.Series(list(times)), utc=True).dt.tz_localize(None)
+        return series.to_numpy().astype("datetime64[ns]")
+    # The serving path: stored datetimes, converted without pandas (a third of a request).
+    naive = [t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t for t in times]
+    return np.array(naive, dtype="datetime64[ns]")

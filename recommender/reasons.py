@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -25,14 +27,20 @@ class Explainer:
 
     def reason(self, item: int, history: UserHistory) -> str:
         """One line saying why ``item`` is on this shopper's shelf."""
+        return self.reasons([item], history)[0]
+
+    def reasons(self, items: Sequence[int], history: UserHistory) -> list[str]:
+        """:meth:`reason` for each of ``items`` (what depends only on the shopper, once)."""
         bought = np.flatnonzero(history.purchased)
-        return (
+        favourite = self.policy.favourite_colour(history.items[bought])
+        return [
             self._goes_with(item, history, bought)
-            or self._colour(item, history, bought)
+            or self._colour(item, favourite)
             or self._popular_in(item)
             or self._more_of(item, history, bought)
             or ("popular right now" if bought.size == 0 else "picked for your taste")
-        )
+            for item in items
+        ]
 
     def _goes_with(self, item: int, history: UserHistory, bought: np.ndarray) -> str | None:
         category = int(self.catalogue.codes["category"][item])
@@ -47,8 +55,7 @@ class Explainer:
                 return f"goes with the {name} you bought on {_day(history.times[index])}"
         return None
 
-    def _colour(self, item: int, history: UserHistory, bought: np.ndarray) -> str | None:
-        favourite = self.policy.favourite_colour(history.items[bought])
+    def _colour(self, item: int, favourite: int) -> str | None:
         if favourite >= 0 and int(self.catalogue.codes["colour"][item]) == favourite:
             return f"in your favourite colour family: {self.catalogue.names['colour'][favourite]}"
         return None

@@ -116,9 +116,10 @@ class Shelves:
         rows = _best(scores, k)
         if rows.size == 0 and include is None and category is None:
             rows = _best(self._fallback(exclude), k)
+        reasons = self.explainer.reasons(rows.tolist(), user)
         items = tuple(
-            Suggestion(self._ids[r], float(scores[r]), self.explainer.reason(int(r), user))
-            for r in rows
+            Suggestion(self._ids[r], float(scores[r]), why)
+            for r, why in zip(rows, reasons, strict=True)
         )
         return Shelf(items, cold_start=user.items.size == 0, model_version=self.version)
 
