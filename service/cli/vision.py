@@ -25,7 +25,7 @@ from service.tagging.files import image_files, tag_files
 from service.tagging.home import card_of, model_folder
 from service.tagging.stage import TagOptions, tag_catalogue
 from service.tagging.training import ModelReport, evaluate_model, train_model
-from vision.tagger.pipeline import TaggerRunConfig
+from vision.tagger.pipeline import TaggerRunConfig, WeightingChoice
 from vision.tagger.predict import Tagger
 from vision.tagger.train import TrainConfig
 from vision.tagger.weighting import Weighting
@@ -100,6 +100,16 @@ def train(
     weighting: Annotated[Weighting, typer.Option(help="Long-tail weighting.")] = (
         DEFAULT.weighting
     ),
+    choose_weighting: Annotated[
+        bool,
+        typer.Option(
+            help="Choose the weighting on the validation styles first: a short run of each "
+            "(category macro F1 decides); --weighting is then ignored."
+        ),
+    ] = False,
+    choice_epochs: Annotated[
+        int, typer.Option(min=1, help="Epochs of each weighting's trial run.")
+    ] = WeightingChoice().epochs,
     backbone: Annotated[
         Path | None, typer.Option(help="Pretrained backbone weights (.safetensors).")
     ] = None,
@@ -112,6 +122,7 @@ def train(
         train=TrainConfig(image_size=size, epochs=epochs, weighting=weighting),
         backbone=backbone,
         workers=workers,
+        choose_weighting=WeightingChoice(epochs=choice_epochs) if choose_weighting else None,
     )
     with RichProgress() as progress:
         report = train_model(

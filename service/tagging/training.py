@@ -84,9 +84,11 @@ def train_model(
     facts = {
         "model": result.card.version, "source": source, "data": str(data),
         "photos": result.card.metrics["photos"], "image_size": config.train.image_size,
-        "epochs": config.train.epochs, "weighting": str(config.train.weighting),
+        "epochs": config.train.epochs, "weighting": result.card.training["weighting"],
         "split": "by style; thresholds tuned on validation styles, metrics on test styles",
     }  # fmt: skip
+    if "weighting_choice" in result.card.training:
+        facts["weighting_choice"] = result.card.training["weighting_choice"]
     write_report(folder, result.report, f"Tagger {result.card.version} on {source}", facts)
     if activate_model:
         activate(atelier_home, result.card.version)

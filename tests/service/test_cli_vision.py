@@ -16,6 +16,7 @@ from service.cli import app
 from service.settings import Settings
 from service.store import Article, ProductImage, Style, create_store_engine, upgrade
 from service.tagging.results import load_vision_results
+from vision.tagger.weighting import Weighting
 
 FIELDS = ["article_id", "style_code", "category", "slot", "gender", "pattern", "neckline",
           "sleeve", "material", "style"]  # fmt: skip
@@ -92,6 +93,20 @@ def test_train_writes_an_activated_self_describing_model(
     assert set(card["thresholds"]) == set(card["vocabulary"])
     assert "category" in report["groups"] and (folder / "report.md").exists()
     assert (folder / "weights.safetensors").stat().st_size > 1000
+
+
+def test_train_can_choose_the_weighting_on_validation(tmp_path: Path) -> None:
+    make_world(tmp_path / "demo-world")
+
+    result = run(tmp_path, "vision", "train", "--size", "24", "--epochs", "1", "--workers", "1",
+                 "--choose-weighting", "--choice-epochs", "1")  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "vision" / (tmp_path / "vision" / "current").read_text().strip()
+    facts = json.loads((folder / "report.json").read_text())["facts"]
+    choice = facts["weighting_choice"]
+    assert set(choice["validation_macro_f1"]) == {str(w) for w in Weighting}
+    assert facts["weighting"] == choice["chosen"]
 
 
 def test_evaluate_writes_json_and_markdown(

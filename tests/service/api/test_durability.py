@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import Engine, select
 
 from service.ingest.keys import event_id_key

@@ -17,7 +17,13 @@ from vision.tagger.checkpoint import (
 from vision.tagger.dataset import LabelledPhoto
 from vision.tagger.fewshot import make_probe, save_probes
 from vision.tagger.net import NetConfig
-from vision.tagger.pipeline import TaggerRunConfig, TrainedTagger, decode, train_tagger
+from vision.tagger.pipeline import (
+    TaggerRunConfig,
+    TrainedTagger,
+    WeightingChoice,
+    decode,
+    train_tagger,
+)
 from vision.tagger.predict import Tagger
 from vision.tagger.train import TrainConfig, embed, predict_scores
 from vision.tagger.weighting import Weighting
@@ -115,6 +121,41 @@ def test_weighting_options_all_train(synthetic_photos: list[LabelledPhoto], tmp_
         )
         result = train_tagger(synthetic_photos[:60], tmp_path / str(weighting), config)
         assert np.isfinite(result.report["category"]["top1"])
+
+
+def test_the_weighting_is_chosen_on_validation_and_recorded(
+    synthetic_photos: list[LabelledPhoto], tmp_path: Path
+) -> None:
+    candidates = (Weighting.NONE, Weighting.FOCAL)
+    config = TaggerRunConfig(
+        train=TrainConfig(image_size=24, epochs=1, batch_size=64, threads=1),
+        net=TINY.net,
+        workers=1,
+        choose_weighting=WeightingChoice(candidates, epochs=1),
+    )
+
+    result = train_tagger(synthetic_photos[:90], tmp_path, config)
+
+    choice = result.card.training["weighting_choice"]
+    scores = choice["validation_macro_f1"]
+    assert list(scores) == ["none", "focal"]
+    assert all(0.0 <= f1 <= 1.0 for f1 in scores.values())
+    assert choice["chosen"] == max(scores, key=lambda name: scores[name])
+    assert result.card.training["weighting"] == choice["chosen"]
+    assert read_card(tmp_path).training["weighting_choice"] == choice
+
+
+@pytest.mark.parametrize(
+    ("choice", "problem"),
+    [(WeightingChoice(()), "no candidate"), (WeightingChoice(group="neckline"), "neckline")],
+)
+def test_a_weighting_choice_that_cannot_be_made_is_refused(
+    synthetic_photos: list[LabelledPhoto], tmp_path: Path, choice: WeightingChoice, problem: str
+) -> None:
+    config = TaggerRunConfig(train=TINY.train, net=TINY.net, workers=1, choose_weighting=choice)
+
+    with pytest.raises(ValueError, match=problem):
+        train_tagger(synthetic_photos[:60], tmp_path, config)
 
 
 def test_broken_checkpoints_and_backbones_are_refused(
