@@ -71,6 +71,11 @@ class Interactions:
     """Columns user_id, item_id (str), timestamp (datetime64), event_type (str), quantity (int)."""
 
     @property
+    def start(self) -> pd.Timestamp:
+        """The time of the oldest event."""
+        return pd.Timestamp(self.frame["timestamp"].min())
+
+    @property
     def end(self) -> pd.Timestamp:
         """The time of the newest event."""
         return pd.Timestamp(self.frame["timestamp"].max())

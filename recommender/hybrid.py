@@ -2,7 +2,8 @@
 
 Each member's scores are standardised per shopper (so a popularity count and an ALS dot
 product can be added) and summed with weights. ``fit`` holds out the last ``validation_days``
-of the training events, fits the members on the rest, picks the weights on a simplex grid that
+of the training events (at most ``validation_share`` of their span, so that a short history such
+as a single week still leaves most of it to fit on), fits the members on the rest, picks the weights on a simplex grid that
 maximise Recall@12 on what shoppers bought next that they had not bought before (the main
 shelf's job), then refits the members on everything.
 """
@@ -35,6 +36,8 @@ class HybridConfig:
     """Fixed weights; ``None``: tune them on validation."""
     validation_days: float = 7.0
     """Days held out at the end of the training events for tuning."""
+    validation_share: float = 0.25
+    """Largest share of the training events' time span that is held out."""
     grid_steps: int = 4
     """Weights are tuned on multiples of 1/grid_steps summing to 1."""
     k: int = 12
@@ -56,6 +59,15 @@ def simplex(members: int, steps: int) -> list[tuple[float, ...]]:
     return [tuple(w / steps for w in combo) for combo in grid if sum(combo) == steps]
 
 
+@dataclass(frozen=True)
+class Tuning:
+    """How the weights were chosen: the held-out tail and the best Recall@k on it."""
+
+    validation_days: float
+    shoppers: int
+    recall: float
+
+
 @register(HybridConfig)
 class HybridRecommender(Recommender):
     """Weighted sum of standardised member scores."""
@@ -67,6 +79,8 @@ class HybridRecommender(Recommender):
         self.members = [self._member(name) for name in self.config.members]
         count = len(self.members)
         self.weights = tuple(self.config.weights or (1.0 / count,) * count)
+        self.tuning: Tuning | None = None
+        """Set by :meth:`fit` when the weights were tuned (``None``: fixed or defaults kept)."""
 
     def _member(self, name: str) -> Recommender:
         model_type, config_type = MODELS[name]
@@ -109,8 +123,14 @@ class HybridRecommender(Recommender):
         self.members = [Recommender.load(directory / name) for name in self.config.members]
         self.weights = tuple(json.loads((directory / WEIGHTS_FILE).read_text()))
 
+    def validation_days(self, data: TrainingSet) -> float:
+        """Days of the tail held out for tuning on ``data``."""
+        span = (data.now - data.interactions.start) / pd.Timedelta(days=1)
+        return min(self.config.validation_days, self.config.validation_share * span)
+
     def _tune(self, data: TrainingSet) -> tuple[float, ...]:
-        cutoff = data.now - pd.Timedelta(days=self.config.validation_days)
+        days = self.validation_days(data)
+        cutoff = data.now - pd.Timedelta(days=days)
         past = data.with_interactions(data.interactions.before(cutoff))
         future = data.interactions.since(cutoff).purchases()
         targets = _new_purchases(past, future)
@@ -130,6 +150,7 @@ class HybridRecommender(Recommender):
             value = _mean_recall(total, targets, past, self.config.k)
             if value > best_value:
                 best, best_value = weights, value
+        self.tuning = Tuning(days, len(targets), best_value)
         return best
 
 

@@ -1,0 +1,60 @@
+"""The hybrid's weight tuning on a held-out tail of the training events."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from recommender.base import TrainingSet
+from recommender.data import MatrixConfig, normalise_frame
+from recommender.hybrid import HybridConfig, HybridRecommender, simplex
+from recommender.knowledge import TableKnowledge
+from recommender.pipeline import training_set
+
+START = datetime(2024, 3, 1)
+
+
+@pytest.fixture
+def week(knowledge: TableKnowledge) -> TrainingSet:
+    """A view on day 0; shoppers u0-u3 buy a top on days 1-1.75 and a coat, new to them, on
+    days 7-7.375 (the span is 7.375 days)."""
+    rows = [("u4", "A0", START, "view", 1)]
+    for user in range(4):
+        rows.append((f"u{user}", f"A{user}", START + timedelta(days=1 + user / 4), "purchase", 1))
+        rows.append((f"u{user}", f"B{user}", START + timedelta(days=7 + user / 8), "purchase", 1))
+    frame = pd.DataFrame(
+        rows, columns=["user_id", "item_id", "timestamp", "event_type", "quantity"]
+    )
+    return training_set(normalise_frame(frame), knowledge, MatrixConfig())
+
+
+def test_the_simplex_grid_sums_to_one() -> None:
+    assert simplex(2, 2) == [(0.0, 1.0), (0.5, 0.5), (1.0, 0.0)]
+
+
+@pytest.mark.parametrize(("days", "expected"), [(1.0, 1.0), (7.0, 0.25 * 7.375)])
+def test_a_short_history_keeps_most_of_its_span_to_fit_on(
+    week: TrainingSet, days: float, expected: float
+) -> None:
+    assert (week.now - week.interactions.start) == timedelta(days=7.375)
+    model = HybridRecommender(
+        HybridConfig(members=("popularity", "als"), grid_steps=2, validation_days=days)
+    )
+
+    model.fit(week)
+
+    # A whole 7-day tail would leave only the view to fit on: no shopper to tune on at all.
+    assert model.tuning is not None
+    assert model.tuning.validation_days == pytest.approx(expected)
+    assert model.tuning.shoppers == 4
+    assert model.weights in simplex(2, 2)
+
+
+def test_fixed_weights_are_not_tuned(week: TrainingSet) -> None:
+    model = HybridRecommender(HybridConfig(members=("popularity", "als"), weights=(0.2, 0.8)))
+
+    model.fit(week)
+
+    assert model.tuning is None and model.weights == (0.2, 0.8)
