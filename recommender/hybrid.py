@@ -126,7 +126,7 @@ class HybridRecommender(Recommender):
     def validation_days(self, data: TrainingSet) -> float:
         """Days of the tail held out for tuning on ``data``."""
         span = (data.now - data.interactions.start) / pd.Timedelta(days=1)
-        return min(self.config.validation_days, self.config.validation_share * span)
+        return float(min(self.config.validation_days, self.config.validation_share * span))
 
     def _tune(self, data: TrainingSet) -> tuple[float, ...]:
         days = self.validation_days(data)
