@@ -3,9 +3,9 @@
 Each member's scores are standardised per shopper (so a popularity count and an ALS dot
 product can be added) and summed with weights. ``fit`` holds out the last ``validation_days``
 of the training events (at most ``validation_share`` of their span, so that a short history such
-as a single week still leaves most of it to fit on), fits the members on the rest, picks the weights on a simplex grid that
-maximise Recall@12 on what shoppers bought next that they had not bought before (the main
-shelf's job), then refits the members on everything.
+as a single week still leaves most of it to fit on), fits the members on the rest, picks the
+weights on a simplex grid that maximise Recall@12 on what shoppers bought next that they had
+not bought before (the main shelf's job), then refits the members on everything.
 """
 
 from __future__ import annotations
