@@ -43,6 +43,7 @@ from recommender.evaluate import (  # noqa: E402
 from recommender.knowledge import TableKnowledge  # noqa: E402
 from recommender.pipeline import Fitted, PipelineConfig, fit_pipeline  # noqa: E402
 from recommender.policy import Policy  # noqa: E402
+from service.analytics.evaluation import HM_GRAPH_SETTINGS  # noqa: E402
 
 SLOTS = {
     "Garment Upper body": "top",
@@ -56,8 +57,8 @@ SLOTS = {
     "Nightwear": "nightwear",
     "Bags": "bag",
 }
-#: Graph-model settings for the H&M scale on 2 shared cores (bigger batches, fewer steps).
-KG_FAST = {"batch_size": 16384, "epochs": 10, "learning_rate": 0.02, "device": "auto"}
+#: Graph-model settings for the H&M scale on 2 cores (the notebooks use the same).
+KG_FAST = HM_GRAPH_SETTINGS
 
 
 def hm_knowledge(data: Path) -> TableKnowledge:
