@@ -101,6 +101,40 @@ class Recommender(ABC):
         del item
         return None
 
+    def candidates(
+        self, user_items: sp.csr_matrix, size: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """About ``size`` items likely to score highest for one shopper, with their scores.
+
+        Serving ranks only these (plus whatever it adds) on large catalogues.
+
+        Args:
+            user_items: (1, n_items) the shopper's weighted history row.
+            size: Least number of items wanted.
+
+        Returns:
+            Distinct item rows and their scores (as :meth:`score` gives them), or ``None``
+            when the model cannot pick them more cheaply than by scoring every item.
+        """
+        del user_items, size
+        return None
+
+    def score_rows(self, user_items: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
+        """One shopper's scores of ``rows`` only: ``score(user_items)[0, rows]``.
+
+        Models override this when they can score a few rows without scoring them all.
+        """
+        return np.asarray(self.score(user_items)[0, rows])
+
+    def score_moments(self, user_items: sp.csr_matrix) -> tuple[float, float]:
+        """Mean and standard deviation of one shopper's scores over the whole catalogue.
+
+        The policy measures its penalties in this spread. Models override this when they
+        know it without scoring every item.
+        """
+        scores = self.score(user_items)[0]
+        return float(scores.mean()), float(scores.std())
+
     def recommend(
         self, user_items: sp.csr_matrix, k: int, *, exclude_seen: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:

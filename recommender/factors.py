@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender.base import Recommender
+from recommender.retrieval import ClusterIndex, ClusterIndexConfig
 
 VECTORS_FILE = "item_vectors.npy"
 
@@ -65,6 +66,10 @@ class EmbeddingRecommender(Recommender):
 
     item_vectors: np.ndarray
     _gram: np.ndarray
+    _norms: np.ndarray
+    _mean: np.ndarray
+    _covariance: np.ndarray
+    _index: ClusterIndex | None = None
 
     @abstractmethod
     def fold_in_config(self) -> FoldIn:
@@ -75,6 +80,17 @@ class EmbeddingRecommender(Recommender):
         self.item_vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         as64 = self.item_vectors.astype(np.float64)
         self._gram = as64.T @ as64
+        self._norms = np.linalg.norm(self.item_vectors, axis=1) + 1e-9
+        self._mean = as64.mean(axis=0)
+        self._covariance = self._gram / max(len(as64), 1) - np.outer(self._mean, self._mean)
+        self._index: ClusterIndex | None = None
+
+    def cluster_index(self, config: ClusterIndexConfig | None = None) -> ClusterIndex:
+        """The candidate index of the item vectors: built on first use (or anew with
+        ``config``), then kept."""
+        if self._index is None or config is not None:
+            self._index = ClusterIndex(self.item_vectors, config)
+        return self._index
 
     def user_vectors(self, user_items: sp.csr_matrix) -> np.ndarray:
         """Folded-in user vectors of the history rows."""
@@ -84,9 +100,25 @@ class EmbeddingRecommender(Recommender):
         """Dot products of folded-in users with every item."""
         return np.asarray(self.user_vectors(user_items) @ self.item_vectors.T)
 
+    def candidates(
+        self, user_items: sp.csr_matrix, size: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Members of the clusters whose centroids score best for the folded-in shopper."""
+        return self.cluster_index().search(self.user_vectors(user_items)[0], size)
+
+    def score_rows(self, user_items: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
+        """Dot products of the folded-in shopper with ``rows``' item vectors only."""
+        return np.asarray(self.item_vectors[rows] @ self.user_vectors(user_items)[0])
+
+    def score_moments(self, user_items: sp.csr_matrix) -> tuple[float, float]:
+        """Exact, from the item vectors' mean and covariance: u·μ and √(uᵀΣu)."""
+        user = self.user_vectors(user_items)[0].astype(np.float64)
+        variance = float(user @ self._covariance @ user)
+        return float(user @ self._mean), max(variance, 0.0) ** 0.5
+
     def item_similarity(self, item: int) -> np.ndarray | None:
         """Cosine similarity of every item vector to ``item``'s."""
-        norms = np.linalg.norm(self.item_vectors, axis=1) + 1e-9
+        norms = self._norms
         return np.asarray((self.item_vectors @ self.item_vectors[item]) / (norms * norms[item]))
 
     def save_arrays(self, directory: Path) -> None:

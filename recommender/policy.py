@@ -172,17 +172,53 @@ class Policy:
 
     def apply(self, scores: np.ndarray, history: UserHistory) -> np.ndarray:
         """Adjusted scores (``-inf``: never show); ``scores`` is left unchanged."""
-        spread = float(scores.std()) or 1.0
-        adjusted = (scores - float(scores.mean())) / spread
+        return self.apply_rows(scores, None, history, float(scores.mean()), float(scores.std()))
+
+    def apply_rows(
+        self,
+        scores: np.ndarray,
+        rows: np.ndarray | None,
+        history: UserHistory,
+        mean: float,
+        spread: float,
+    ) -> np.ndarray:
+        """:meth:`apply` for some items only.
+
+        Args:
+            scores: The model's scores of ``rows``.
+            rows: The item rows scored (``None``: every item, in order).
+            history: The shopper.
+            mean: Mean of the model's scores over the whole catalogue.
+            spread: Their standard deviation (the unit of penalties and boosts).
+
+        Returns:
+            Adjusted scores of ``rows`` (``-inf``: never show).
+        """
+        adjusted = (scores - mean) / (spread or 1.0)
         bought = history.items[history.purchased]
         ages = history.ages[history.purchased]
         if bought.size == 0:
             return adjusted
-        self._boost_colour(adjusted, bought)
-        for item, age in self._latest_per_category(bought, ages):
-            self._adjust_for(adjusted, item, age)
-        self._remove_bought(adjusted, bought, ages)
+        for name, offset in self._offsets(bought, ages).items():
+            codes = self.catalogue.codes[name]
+            codes = codes if rows is None else codes[rows]
+            adjusted += offset[codes]  # code -1 reads the trailing 0
+        items, styles = self._removed(bought, ages)
+        if items:
+            style_codes = self.catalogue.codes["style"]
+            style_codes = style_codes if rows is None else style_codes[rows]
+            hidden = np.isin(style_codes, list(styles))
+            if rows is None:
+                hidden[list(items)] = True
+            else:
+                hidden |= np.isin(rows, list(items))
+            adjusted[hidden] = -np.inf
         return adjusted
+
+    def promoted_categories(self, history: UserHistory) -> set[int]:
+        """Category codes this shopper's recent purchases promote (their complements)."""
+        recent = history.items[history.purchased & (history.ages < self.config.complement_days)]
+        return {code for item in np.unique(recent).tolist() for code in self.complement_codes(item)}
 
     def plan_of(self, item: int) -> CategoryPlan | None:
         """The plan of an item's category."""
@@ -203,11 +239,6 @@ class Policy:
         counts = np.bincount(colours)
         return int(counts.argmax()) if counts.max() >= 2 else -1
 
-    def _boost_colour(self, adjusted: np.ndarray, bought: np.ndarray) -> None:
-        colour = self.favourite_colour(bought)
-        if colour >= 0:
-            adjusted[self.by_colour.members(colour)] += self.config.colour_boost
-
     def _latest_per_category(self, bought: np.ndarray, ages: np.ndarray) -> list[tuple[int, float]]:
         """The newest purchase of each category (items without category kept as they are)."""
         order = np.argsort(ages, kind="stable")
@@ -223,27 +254,49 @@ class Policy:
             latest.append((item, float(ages[index])))
         return latest
 
-    def _adjust_for(self, adjusted: np.ndarray, item: int, age: float) -> None:
-        plan = self.plan_of(item)
-        if plan is not None and age < plan.window_days:
-            fade = 1.0 - age / plan.window_days
-            category = int(self.catalogue.codes["category"][item])
-            if plan.durable and plan.declared:
-                slot = int(self.catalogue.codes["slot"][item])
-                adjusted[self.by["slot"].members(slot)] -= self.config.slot_penalty * fade
-            penalty = self.config.substitute_penalty * plan.substitute_weight * fade
-            adjusted[self.by["category"].members(category)] -= penalty
-        if age < self.config.complement_days:
-            boost = self.config.complement_boost * (1.0 - age / self.config.complement_days)
-            for code in self.complement_codes(item):
-                adjusted[self.by["category"].members(code)] += boost
+    def _offsets(self, bought: np.ndarray, ages: np.ndarray) -> dict[str, np.ndarray]:
+        """Score offset per category, slot and colour code after these purchases.
 
-    def _remove_bought(self, adjusted: np.ndarray, bought: np.ndarray, ages: np.ndarray) -> None:
+        The last entry of each array (index -1) is the offset of items without that code, so
+        ``offset[codes]`` needs no mask; it stays 0.
+        """
+        offsets = {
+            name: np.zeros(len(self.catalogue.names[name]) + 1, np.float64)
+            for name in ("category", "slot", "colour")
+        }
+        colour = self.favourite_colour(bought)
+        if colour >= 0:
+            offsets["colour"][colour] += self.config.colour_boost
+        for item, age in self._latest_per_category(bought, ages):
+            plan = self.plan_of(item)
+            if plan is not None and age < plan.window_days:
+                fade = 1.0 - age / plan.window_days
+                category = int(self.catalogue.codes["category"][item])
+                if plan.durable and plan.declared:
+                    slot = int(self.catalogue.codes["slot"][item])
+                    if slot >= 0:
+                        offsets["slot"][slot] -= self.config.slot_penalty * fade
+                offsets["category"][category] -= (
+                    self.config.substitute_penalty * plan.substitute_weight * fade
+                )
+            if age < self.config.complement_days:
+                boost = self.config.complement_boost * (1.0 - age / self.config.complement_days)
+                for code in self.complement_codes(item):
+                    offsets["category"][code] += boost
+        return offsets
+
+    def _removed(self, bought: np.ndarray, ages: np.ndarray) -> tuple[set[int], set[int]]:
+        """Items and styles off the main shelf: bought, and not (yet) due again."""
+        items: set[int] = set()
+        styles: set[int] = set()
         for item, age in zip(bought.tolist(), ages.tolist(), strict=True):
             plan = self.plan_of(item)
             rebought = plan is not None and plan.rebought
             window = max(self.config.style_days, plan.window_days if plan else 0.0)
             if rebought and age >= window:
                 continue
-            adjusted[item] = -np.inf
-            adjusted[self.by["style"].members(int(self.catalogue.codes["style"][item]))] = -np.inf
+            items.add(item)
+            style = int(self.catalogue.codes["style"][item])
+            if style >= 0:
+                styles.add(style)
+        return items, styles

@@ -53,6 +53,25 @@ class RecentPopularity(Recommender):
         """The same popularity row for every user."""
         return np.broadcast_to(self.popularity, (user_items.shape[0], self.popularity.size)).copy()
 
+    def candidates(
+        self, user_items: sp.csr_matrix, size: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The ``size`` most popular rows (the same for every shopper)."""
+        del user_items
+        size = min(size, self.popularity.size)
+        rows = np.argpartition(-self.popularity, size - 1)[:size] if size else np.zeros(0, int)
+        return rows, self.popularity[rows]
+
+    def score_rows(self, user_items: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
+        """The popularity of ``rows``."""
+        del user_items
+        return np.asarray(self.popularity[rows], dtype=np.float32)
+
+    def score_moments(self, user_items: sp.csr_matrix) -> tuple[float, float]:
+        """The popularity's own mean and spread (the same for every shopper)."""
+        del user_items
+        return float(self.popularity.mean()), float(self.popularity.std())
+
     def save_arrays(self, directory: Path) -> None:
         """Write the popularity vector."""
         np.save(directory / POPULARITY_FILE, self.popularity)

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from recommender.artifacts import ArtifactError, load_fitted
 from recommender.history import UserHistory, build_history
@@ -22,7 +23,28 @@ from recommender.policy import Policy
 from recommender.reasons import Explainer
 from recommender.rebuy import rebuy_scores
 
-__all__ = ["ArtifactError", "HistoryEvent", "Shelf", "Shelves", "Suggestion"]
+__all__ = ["ArtifactError", "HistoryEvent", "Shelf", "Shelves", "ShortlistConfig", "Suggestion"]
+
+
+@dataclass(frozen=True)
+class ShortlistConfig:
+    """When and how the main shelf ranks a shortlist instead of the whole catalogue.
+
+    On a large catalogue the main shelf scores only the model's candidates (e.g. the members of
+    the best k-means clusters of item vectors) and the most popular items; the policy (in units
+    of the spread of the shopper's scores over the whole catalogue, which the model reports)
+    and the top-k then run on that shortlist. Smaller catalogues are ranked exhaustively.
+    """
+
+    min_items: int = 20_000
+    """Catalogues with fewer items are ranked exhaustively (0 would shortlist always)."""
+    candidates: int = 4_096
+    """Least number of model candidates."""
+    popular: int = 256
+    """Most popular items always shortlisted."""
+    complements: int = 64
+    """Most popular items of each category the policy promotes for the shopper (complements
+    of recent purchases) added to the shortlist: the boost can lift them above candidates."""
 
 
 @dataclass(frozen=True)
@@ -56,12 +78,23 @@ class Shelf:
 class Shelves:
     """Main, buy-it-again, similar and complement shelves of one trained version."""
 
-    def __init__(self, fitted: Fitted, version: str) -> None:
+    def __init__(
+        self, fitted: Fitted, version: str, shortlist: ShortlistConfig | None = None
+    ) -> None:
         self.fitted = fitted
         self.version = version
+        self.shortlist = shortlist or ShortlistConfig()
         self.policy = Policy(fitted.catalogue, fitted.tables, fitted.config.policy)
         self.explainer = Explainer(self.policy, fitted.popularity.popularity)
         self._ids = np.asarray(fitted.items.ids, dtype=object)
+        n_items = len(fitted.items)
+        self._shortlisting = n_items >= self.shortlist.min_items
+        popularity = fitted.popularity.popularity
+        top = min(self.shortlist.popular, popularity.size)
+        self._popular = np.argpartition(-popularity, top - 1)[:top] if top else np.zeros(0, int)
+        self._top_by_category: dict[int, np.ndarray] = {}
+        if self._shortlisting:  # build the model's candidate index now, not on a first request
+            self.fitted.model.candidates(sp.csr_matrix((1, n_items), dtype=np.float32), 1)
 
     @classmethod
     def load(cls, directory: Path, knowledge: CatalogueKnowledge) -> Shelves:
@@ -111,17 +144,73 @@ class Shelves:
         """The main shelf: new things the shopper will like, nothing just made redundant."""
         del user_id  # the history is the shopper; ids are not needed by the models
         user = self.user_history(history, now)
-        scores = self.main_scores(user)
-        self._restrict(scores, category, exclude, include)
-        rows = _best(scores, k)
-        if rows.size == 0 and include is None and category is None:
-            rows = _best(self._fallback(exclude), k)
-        reasons = self.explainer.reasons(rows.tolist(), user)
+        rows, scores = self._main_candidates(user, k, category, include)
+        self._restrict(rows, scores, category, exclude, include)
+        best = _best(scores, k)
+        if best.size == 0 and include is None and category is None:
+            rows = np.arange(len(self.fitted.items))
+            scores = self._fallback(exclude)
+            best = _best(scores, k)
+        picked = rows[best]
+        reasons = self.explainer.reasons(picked.tolist(), user)
         items = tuple(
-            Suggestion(self._ids[r], float(scores[r]), why)
-            for r, why in zip(rows, reasons, strict=True)
+            Suggestion(self._ids[r], float(scores[b]), why)
+            for r, b, why in zip(picked, best, reasons, strict=True)
         )
         return Shelf(items, cold_start=user.items.size == 0, model_version=self.version)
+
+    def _main_candidates(
+        self, user: UserHistory, k: int, category: str | None, include: Collection[str] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows worth ranking for the main shelf and their scores after the policy."""
+        n_items = len(self.fitted.items)
+        if not self._shortlisting:
+            return np.arange(n_items), self.main_scores(user)
+        popularity = self.fitted.popularity.popularity
+        if include is not None:
+            wanted = self.fitted.items.rows(list(include))
+            rows = np.unique(wanted[wanted >= 0])
+        elif category is not None:
+            code = self.fitted.catalogue.code("category", category)
+            rows = self.policy.by["category"].members(code)
+        elif user.items.size == 0:
+            rows = self._popular if k <= self._popular.size else _best(popularity, k)
+        else:
+            rows = np.zeros(0, np.int64)  # the model's candidates, below
+        if user.items.size == 0:  # cold start: popularity, as on the whole catalogue
+            mean, spread = float(popularity.mean()), float(popularity.std())
+            scores = popularity[rows].astype(np.float32)
+            return rows, self.policy.apply_rows(scores, rows, user, mean, spread)
+        row = user.row(n_items, self.fitted.config.matrix)
+        model = self.fitted.model
+        if include is not None or category is not None:
+            scores = model.score_rows(row, rows)
+        else:
+            found = model.candidates(row, self.shortlist.candidates)
+            if found is None:  # the model cannot shortlist: rank everything
+                return np.arange(n_items), self.main_scores(user)
+            rows, scores = found
+            extra = np.concatenate(
+                [self._popular, *map(self._popular_in, self.policy.promoted_categories(user))]
+            )
+            seen = np.zeros(n_items, bool)
+            seen[rows] = True
+            extra = np.unique(extra[~seen[extra]])
+            rows = np.concatenate([rows, extra])
+            scores = np.concatenate([scores, model.score_rows(row, extra)])
+        mean, spread = model.score_moments(row)
+        return rows, self.policy.apply_rows(scores, rows, user, mean, spread)
+
+    def _popular_in(self, category: int) -> np.ndarray:
+        """The most popular items of a category (kept once computed)."""
+        top = self._top_by_category.get(category)
+        if top is None:
+            members = self.policy.by["category"].members(category)
+            size = min(self.shortlist.complements, members.size)
+            popularity = self.fitted.popularity.popularity[members]
+            top = members[np.argpartition(-popularity, size - 1)[:size]] if size else members
+            self._top_by_category[category] = top
+        return top
 
     def rebuy(
         self, user_id: str, history: Sequence[HistoryEvent], now: datetime, k: int = 12
@@ -181,24 +270,23 @@ class Shelves:
 
     def _restrict(
         self,
+        rows: np.ndarray,
         scores: np.ndarray,
         category: str | None,
         exclude: Collection[str],
         include: Collection[str] | None,
     ) -> None:
+        """Set the scores of ``rows`` the storefront's filters rule out to ``-inf``."""
         if category is not None:
             code = self.fitted.catalogue.code("category", category)
-            keep = self.policy.by["category"].members(code)
-            allowed = np.zeros(scores.size, bool)
-            allowed[keep] = True
-            scores[~allowed] = -np.inf
+            codes = self.fitted.catalogue.codes["category"][rows]
+            scores[(codes != code) | (code < 0)] = -np.inf
         if include is not None:
-            allowed = np.zeros(scores.size, bool)
-            rows = self.fitted.items.rows(list(include))
-            allowed[rows[rows >= 0]] = True
-            scores[~allowed] = -np.inf
-        rows = self.fitted.items.rows(list(exclude))
-        scores[rows[rows >= 0]] = -np.inf
+            wanted = self.fitted.items.rows(list(include))
+            scores[~np.isin(rows, wanted[wanted >= 0])] = -np.inf
+        unwanted = self.fitted.items.rows(list(exclude))
+        if unwanted.size:
+            scores[np.isin(rows, unwanted[unwanted >= 0])] = -np.inf
 
     def _fallback(self, exclude: Collection[str]) -> np.ndarray:
         scores = self.fitted.popularity.popularity.astype(np.float32).copy()

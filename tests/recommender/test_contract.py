@@ -59,6 +59,38 @@ def test_scores_every_item_for_every_row(name: str, train: TrainingSet) -> None:
 
 
 @pytest.mark.parametrize("name", names())
+def test_scoring_some_rows_matches_scoring_all(name: str, train: TrainingSet) -> None:
+    model = _fitted(name, train)
+    history = _row(train, ["A0", "B1"])
+    rows = np.array([0, 2, len(train.items) - 1])
+    np.testing.assert_allclose(
+        model.score_rows(history, rows), model.score(history)[0, rows], rtol=1e-5, atol=1e-6
+    )
+
+
+@pytest.mark.parametrize("name", names())
+def test_candidates_come_with_their_scores(name: str, train: TrainingSet) -> None:
+    model = _fitted(name, train)
+    history = _row(train, ["A0"])
+    found = model.candidates(history, 3)
+    if found is not None:  # None: the model ranks the whole catalogue instead
+        rows, scores = found
+        assert rows.size >= 3 and np.unique(rows).size == rows.size
+        assert rows.min() >= 0 and rows.max() < len(train.items)
+        np.testing.assert_allclose(scores, model.score(history)[0, rows], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", names())
+def test_score_moments_are_those_of_all_scores(name: str, train: TrainingSet) -> None:
+    model = _fitted(name, train)
+    history = _row(train, ["A0", "C1"])
+    scores = model.score(history)[0]
+    mean, spread = model.score_moments(history)
+    assert mean == pytest.approx(float(scores.mean()), abs=1e-5)
+    assert spread == pytest.approx(float(scores.std()), rel=1e-4)
+
+
+@pytest.mark.parametrize("name", names())
 def test_recommend_is_ranked_distinct_and_skips_seen(name: str, train: TrainingSet) -> None:
     model = _fitted(name, train)
     history = _row(train, ["A0", "A1"])

@@ -9,17 +9,45 @@ import pytest
 
 from recommender.artifacts import save_fitted
 from recommender.data import Interactions
+from recommender.factors import EmbeddingRecommender
 from recommender.knowledge import TableKnowledge
 from recommender.pipeline import PipelineConfig, fit_pipeline
-from recommender.serving import ArtifactError, HistoryEvent, Shelves
+from recommender.retrieval import ClusterIndexConfig
+from recommender.serving import ArtifactError, HistoryEvent, Shelves, ShortlistConfig
 
 NOW = datetime(2024, 3, 25)
 
 
-@pytest.fixture
-def shelves(interactions: Interactions, knowledge: TableKnowledge) -> Shelves:
+@pytest.fixture(params=["exhaustive", "shortlist"])
+def shelves(
+    interactions: Interactions, knowledge: TableKnowledge, request: pytest.FixtureRequest
+) -> Shelves:
     config = PipelineConfig(model="als", model_overrides={"factors": 8, "iterations": 10})
-    return Shelves(fit_pipeline(interactions, knowledge, config), "test")
+    fitted = fit_pipeline(interactions, knowledge, config)
+    if request.param == "exhaustive":
+        return Shelves(fitted, "test")
+    # The large-catalogue path on the tiny world: shortlisted always, from clusters of ~3
+    # items, so that only some items are ranked; every test below must hold all the same.
+    assert isinstance(fitted.model, EmbeddingRecommender)
+    fitted.model.cluster_index(ClusterIndexConfig(items_per_cluster=3))
+    return Shelves(fitted, "test", ShortlistConfig(min_items=0, candidates=4, popular=2))
+
+
+def test_a_shortlist_ranks_like_the_whole_catalogue_where_it_covers_it(
+    interactions: Interactions, knowledge: TableKnowledge
+) -> None:
+    config = PipelineConfig(model="als", model_overrides={"factors": 8, "iterations": 10})
+    fitted = fit_pipeline(interactions, knowledge, config)
+    exhaustive = Shelves(fitted, "all")
+    shortlisted = Shelves(fitted, "all", ShortlistConfig(min_items=0))
+    for history in (
+        [HistoryEvent("B3", NOW, "purchase")],
+        [HistoryEvent("A0", NOW - timedelta(days=2), "purchase"), HistoryEvent("C0", NOW, "view")],
+    ):
+        want = exhaustive.recommend("x", history, NOW, k=8)
+        got = shortlisted.recommend("x", history, NOW, k=8)
+        assert _ids(got.items) == _ids(want.items)
+        assert [s.score for s in got.items] == pytest.approx([s.score for s in want.items])
 
 
 def _ids(shelf_items: tuple[object, ...]) -> list[str]:
@@ -88,9 +116,8 @@ def test_artifact_round_trip_and_corruption(shelves: Shelves, tmp_path: Path) ->
     loaded = Shelves.load(tmp_path / "v1", TableKnowledge())
     assert loaded.version == "v1"
     history = [HistoryEvent("B0", NOW, "purchase")]
-    assert loaded.recommend("u", history, NOW) == shelves.recommend("u", history, NOW).__class__(
-        shelves.recommend("u", history, NOW).items, False, "v1"
-    )
+    same = Shelves(shelves.fitted, "v1")  # ranked as the loaded one is, whole catalogue
+    assert loaded.recommend("u", history, NOW) == same.recommend("u", history, NOW)
     (tmp_path / "v1" / "catalogue.npz").write_bytes(b"garbage")
     with pytest.raises(ArtifactError):
         Shelves.load(tmp_path / "v1", TableKnowledge())
