@@ -45,6 +45,7 @@ from kg.build import BuildConfig, BuildReport  # noqa: E402
 from kg.loading import build_graph  # noqa: E402
 from kg.records import ArticleRecord, FeedRecord, SalesRecord, season_of_month  # noqa: E402
 from kg.store import EmbeddedStore  # noqa: E402
+from kg.validation import validate  # noqa: E402
 
 TARGET_RATE = 200_000
 TARGET_QUERY_MS = 300.0
@@ -244,6 +245,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--rdflib-articles", type=int, default=2_000)
+    parser.add_argument("--shacl-sample", type=int, default=5_000, help="articles validated")
     parser.add_argument(
         "--rdflib-limit-s", type=float, default=180.0, help="stop an rdflib query after this"
     )
@@ -267,6 +269,7 @@ def main() -> None:
             n: (median_ms(partial(store.select, t), args.repeats), cpu_ms(partial(store.select, t)))
             for n, t in texts.items()
         }
+        say(validate(store, sample=args.shacl_sample).text() + "\n")
         store.close()
         shutil.copytree(home / "graph", work / "oxigraph")
         served = served_figures(home, work / "oxigraph", texts, args.repeats)
@@ -283,8 +286,9 @@ def main() -> None:
             )
         myntra_store = EmbeddedStore(work / "myntra")
         myntra = build(myntra_store, myntra_articles(args.data), [], args.data, work)
-        myntra_store.close()
         say("\n" + build_line("Myntra", myntra) + "\n")
+        say(validate(myntra_store, sample=args.shacl_sample).text() + "\n")
+        myntra_store.close()
         compare_with_rdflib(args, texts, work)
 
 

@@ -11,7 +11,10 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import BuildConfig, write_dataset
+from kg.loading import build_graph
 from kg.records import ArticleRecord, FeedRecord
+from kg.store import EmbeddedStore
+from kg.validation import validate
 
 pytestmark = pytest.mark.realdata
 
@@ -74,3 +77,31 @@ def test_hm_colour_names_map_to_their_semantic_colour(shared_data: Path) -> None
     basic = {row["label"].value: row["basic"].value for row in solutions}
     assert basic["Black"] == "black" and basic["Dark Blue"] == "blue"
     assert basic["Light Pink"] == "pink"
+
+
+@pytest.mark.parametrize("source", ["myntra", "hm"])
+def test_the_real_catalogue_graphs_pass_shacl_validation(
+    source: str, shared_data: Path, tmp_path: Path
+) -> None:
+    pandas = pytest.importorskip("pandas")
+    if source == "myntra":
+        articles = list(myntra(shared_data))
+    else:
+        frame = pandas.read_parquet(shared_data / "hm" / "articles.parquet").head(20_000)
+        articles = [
+            ArticleRecord(
+                r["article_id"],
+                "hm",
+                r["product_code"],
+                r["prod_name"],
+                (FeedRecord("retailer", "hm", r),),
+            )
+            for r in frame.astype(str).to_dict("records")
+        ]
+    store = EmbeddedStore(tmp_path / "graph")
+    config = BuildConfig(xkcd_colours=shared_data / "taxonomies" / "xkcd_colors.csv")
+    build_graph(store, articles, (), (), config, tmp_path)
+    report = validate(store, sample=1_000)
+    store.close()
+    assert report.conforms, report.text()
+    assert report.articles_checked == 1_000
