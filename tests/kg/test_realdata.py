@@ -31,6 +31,22 @@ def myntra(data: Path) -> Iterator[ArticleRecord]:
             )
 
 
+def hm(data: Path, articles: int) -> list[ArticleRecord]:
+    """The first ``articles`` H&M articles as the store holds them (every column as text)."""
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.read_parquet(data / "hm" / "articles.parquet").head(articles).astype(str)
+    return [
+        ArticleRecord(
+            r["article_id"],
+            "hm",
+            r["product_code"],
+            r["prod_name"],
+            (FeedRecord("retailer", "hm", r),),
+        )
+        for r in frame.to_dict("records")
+    ]
+
+
 def test_the_myntra_catalogue_builds_and_most_of_it_is_mapped(shared_data: Path) -> None:
     buffer = io.StringIO()
     config = BuildConfig(xkcd_colours=shared_data / "taxonomies" / "xkcd_colors.csv")
@@ -51,18 +67,7 @@ def test_the_myntra_catalogue_builds_and_most_of_it_is_mapped(shared_data: Path)
 
 
 def test_hm_colour_names_map_to_their_semantic_colour(shared_data: Path) -> None:
-    pandas = pytest.importorskip("pandas")
-    frame = pandas.read_parquet(shared_data / "hm" / "articles.parquet").head(3_000).astype(str)
-    records = [
-        ArticleRecord(
-            r["article_id"],
-            "hm",
-            r["product_code"],
-            r["prod_name"],
-            (FeedRecord("retailer", "hm", r),),
-        )
-        for r in frame.to_dict("records")
-    ]
+    records = hm(shared_data, 3_000)
     buffer = io.StringIO()
     config = BuildConfig(xkcd_colours=shared_data / "taxonomies" / "xkcd_colors.csv")
     write_dataset(records, [], [], buffer, config)
@@ -83,21 +88,7 @@ def test_hm_colour_names_map_to_their_semantic_colour(shared_data: Path) -> None
 def test_the_real_catalogue_graphs_pass_shacl_validation(
     source: str, shared_data: Path, tmp_path: Path
 ) -> None:
-    pandas = pytest.importorskip("pandas")
-    if source == "myntra":
-        articles = list(myntra(shared_data))
-    else:
-        frame = pandas.read_parquet(shared_data / "hm" / "articles.parquet").head(20_000)
-        articles = [
-            ArticleRecord(
-                r["article_id"],
-                "hm",
-                r["product_code"],
-                r["prod_name"],
-                (FeedRecord("retailer", "hm", r),),
-            )
-            for r in frame.astype(str).to_dict("records")
-        ]
+    articles = list(myntra(shared_data)) if source == "myntra" else hm(shared_data, 20_000)
     store = EmbeddedStore(tmp_path / "graph")
     config = BuildConfig(xkcd_colours=shared_data / "taxonomies" / "xkcd_colors.csv")
     build_graph(store, articles, (), (), config, tmp_path)
