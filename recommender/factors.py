@@ -70,6 +70,7 @@ class EmbeddingRecommender(Recommender):
     _mean: np.ndarray
     _covariance: np.ndarray
     _index: ClusterIndex | None = None
+    _last_fold: tuple[sp.csr_matrix, np.ndarray] | None = None
 
     @abstractmethod
     def fold_in_config(self) -> FoldIn:
@@ -84,6 +85,7 @@ class EmbeddingRecommender(Recommender):
         self._mean = as64.mean(axis=0)
         self._covariance = self._gram / max(len(as64), 1) - np.outer(self._mean, self._mean)
         self._index: ClusterIndex | None = None
+        self._last_fold = None
 
     def cluster_index(self, config: ClusterIndexConfig | None = None) -> ClusterIndex:
         """The candidate index of the item vectors: built on first use (or anew with
@@ -93,8 +95,18 @@ class EmbeddingRecommender(Recommender):
         return self._index
 
     def user_vectors(self, user_items: sp.csr_matrix) -> np.ndarray:
-        """Folded-in user vectors of the history rows."""
-        return fold_in(self.item_vectors, self._gram, user_items, self.fold_in_config())
+        """Folded-in user vectors of the history rows (read-only).
+
+        The last answer is kept: serving asks for the same shopper's vector several times per
+        request (candidates, extra rows, score moments), and each fold-in is a linear solve.
+        """
+        last = self._last_fold
+        if last is not None and last[0] is user_items:
+            return last[1]
+        users = fold_in(self.item_vectors, self._gram, user_items, self.fold_in_config())
+        users.flags.writeable = False
+        self._last_fold = (user_items, users)  # one assignment: safe across serving threads
+        return users
 
     def score(self, user_items: sp.csr_matrix) -> np.ndarray:
         """Dot products of folded-in users with every item."""

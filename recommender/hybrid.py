@@ -119,7 +119,10 @@ class HybridRecommender(Recommender):
             picked.append(found[0])
         if not picked:
             return None
-        rows = np.unique(np.concatenate(picked))
+        chosen = np.zeros(user_items.shape[1], bool)
+        for rows in picked:
+            chosen[rows] = True
+        rows = np.flatnonzero(chosen)
         return rows, self.score_rows(user_items, rows)
 
     def score_rows(self, user_items: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:

@@ -35,6 +35,7 @@ class RecentPopularity(Recommender):
     def __init__(self, config: PopularityConfig | None = None) -> None:
         self.config = config or PopularityConfig()
         self.popularity = np.zeros(0, np.float32)
+        self._ranking: np.ndarray | None = None
 
     def fit(self, data: TrainingSet) -> None:
         """Count decayed events of the last window per item."""
@@ -48,6 +49,7 @@ class RecentPopularity(Recommender):
         counts = np.bincount(cols[keep], weights=weights[keep], minlength=len(data.items))
         # Normalised so scores are comparable across fits (the hybrid fuses them).
         self.popularity = (counts / max(counts.max(initial=0.0), 1e-12)).astype(np.float32)
+        self._ranking = None
 
     def score(self, user_items: sp.csr_matrix) -> np.ndarray:
         """The same popularity row for every user."""
@@ -58,8 +60,9 @@ class RecentPopularity(Recommender):
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """The ``size`` most popular rows (the same for every shopper)."""
         del user_items
-        size = min(size, self.popularity.size)
-        rows = np.argpartition(-self.popularity, size - 1)[:size] if size else np.zeros(0, int)
+        if self._ranking is None or self._ranking.size != self.popularity.size:
+            self._ranking = np.argsort(-self.popularity, kind="stable")  # once per model
+        rows = self._ranking[: min(size, self.popularity.size)]
         return rows, self.popularity[rows]
 
     def score_rows(self, user_items: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
@@ -79,3 +82,4 @@ class RecentPopularity(Recommender):
     def load_arrays(self, directory: Path) -> None:
         """Read the popularity vector."""
         self.popularity = np.load(directory / POPULARITY_FILE, allow_pickle=False)
+        self._ranking = None

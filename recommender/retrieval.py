@@ -10,6 +10,7 @@ often its shelves agree with exhaustive ranking.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -91,6 +92,7 @@ class ClusterIndex:
         return rows, scores
 
 
+@functools.lru_cache(maxsize=8)
 def reference_rows(n_items: int, size: int = 4096, seed: int = 0) -> np.ndarray:
     """A fixed random sample of item rows, sorted: all rows when there are at most ``size``.
 
@@ -98,6 +100,8 @@ def reference_rows(n_items: int, size: int = 4096, seed: int = 0) -> np.ndarray:
     needed (standardising a shopper's scores without scoring every item); at 4,096 rows the
     estimated spread is within about 2% of the exact one.
     """
-    if n_items <= size:
-        return np.arange(n_items)
-    return np.sort(np.random.default_rng(seed).choice(n_items, size, replace=False))
+    rows = np.arange(n_items)
+    if n_items > size:
+        rows = np.sort(np.random.default_rng(seed).choice(n_items, size, replace=False))
+    rows.flags.writeable = False  # cached: shared by every caller
+    return rows

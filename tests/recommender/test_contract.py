@@ -81,6 +81,17 @@ def test_candidates_come_with_their_scores(name: str, train: TrainingSet) -> Non
 
 
 @pytest.mark.parametrize("name", names())
+def test_interleaved_shoppers_get_their_own_scores(name: str, train: TrainingSet) -> None:
+    # serving keeps the last fold-in: it must never answer for another shopper's history
+    model = _fitted(name, train)
+    first, second = _row(train, ["A0", "A1"]), _row(train, ["B0", "C1"])
+    alone = model.score(first).copy()
+    model.score_rows(second, np.arange(len(train.items)))
+    np.testing.assert_allclose(model.score(first), alone, rtol=1e-6)
+    np.testing.assert_allclose(model.score(_row(train, ["A0", "A1"])), alone, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", names())
 def test_score_moments_are_those_of_all_scores(name: str, train: TrainingSet) -> None:
     model = _fitted(name, train)
     history = _row(train, ["A0", "C1"])
