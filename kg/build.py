@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -33,8 +33,11 @@ from kg.namespaces import ATL, article_iri, graph_iri
 from kg.palette import Palette, load_palette
 from kg.profiles import profile_for
 from kg.records import ArticleRecord, SalesRecord, VisionRecord
+from kg.report import BuildReport
 from kg.schemes import ConceptKey, SchemeCollector
 from kg.vocabulary import write_vocabulary
+
+__all__ = ["DEFAULT_CONFIG", "BuildConfig", "BuildReport", "write_dataset"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,25 +56,6 @@ class BuildConfig:
 
 
 DEFAULT_CONFIG = BuildConfig()
-
-
-@dataclass
-class BuildReport:
-    """What a build wrote and how long it took."""
-
-    statements: int = 0
-    articles: int = 0
-    concepts: int = 0
-    mapped: int = 0
-    unmapped: list[tuple[str, str, str]] = field(default_factory=list)
-    graphs: dict[str, str] = field(default_factory=dict)
-    write_seconds: float = 0.0
-    load_seconds: float = 0.0
-
-    @property
-    def statements_per_second(self) -> float:
-        """End-to-end build rate (writing plus loading)."""
-        return self.statements / max(self.write_seconds + self.load_seconds, 1e-9)
 
 
 RETAILER_CONCEPT = p(ATL.retailerConcept)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from kg import nquads as nq
 from kg.facts import IN_SCHEME, PREF_LABEL, TYPE, Emit, p
@@ -19,10 +18,8 @@ from kg.namespaces import (
 )
 from kg.palette import Palette
 from kg.profiles import DEMO, FACT_ROLES, GENERIC
+from kg.report import BuildReport
 from kg.schemes import ConceptKey, SchemeCollector
-
-if TYPE_CHECKING:
-    from kg.build import BuildReport
 
 CONCEPT, SCHEME = nq.iri(SKOS + "Concept"), nq.iri(SKOS + "ConceptScheme")
 BROADER = nq.iri(SKOS + "broader")

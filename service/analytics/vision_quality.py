@@ -22,9 +22,10 @@ from numpy.typing import NDArray
 from service.tagging.training import load_source, train_model
 from vision.tagger.checkpoint import TaggerCard, load_checkpoint
 from vision.tagger.dataset import LabelledPhoto, encode_targets, split_by_style
+from vision.tagger.inference import predict_scores
 from vision.tagger.pipeline import TaggerRunConfig, decode
 from vision.tagger.schema import GroupKind
-from vision.tagger.train import TrainConfig, predict_scores
+from vision.tagger.train import TrainConfig
 from vision.tagger.weighting import Weighting
 
 

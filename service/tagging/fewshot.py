@@ -13,7 +13,7 @@ from service.tagging.home import activate, card_of, publish, staging_copy
 from vision.tagger.cache import decode_photos
 from vision.tagger.checkpoint import load_checkpoint
 from vision.tagger.fewshot import load_probes, make_probe, save_probes
-from vision.tagger.train import embed
+from vision.tagger.inference import embed
 
 
 class FewShotError(AtelierError):

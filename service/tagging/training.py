@@ -21,10 +21,10 @@ from service.tagging.home import activate, card_of, models_dir
 from vision.tagger.checkpoint import load_checkpoint
 from vision.tagger.dataset import LabelledPhoto, encode_targets, split_by_style
 from vision.tagger.evaluate import Report, evaluate
+from vision.tagger.inference import predict_scores
 from vision.tagger.pipeline import StageProgress, TaggerRunConfig, decode, train_tagger
 from vision.tagger.report import render_markdown
 from vision.tagger.sources import SOURCES
-from vision.tagger.train import predict_scores
 
 
 class TrainingDataError(AtelierError):

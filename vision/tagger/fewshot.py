@@ -26,11 +26,11 @@ from numpy.typing import NDArray
 from safetensors.torch import load_file, save_file
 
 from vision.tagger.calibration import threshold_for
+from vision.tagger.inference import Tag, embed
 
 if TYPE_CHECKING:
     from vision.tagger.checkpoint import TaggerCard
     from vision.tagger.net import TaggerNet
-    from vision.tagger.predict import Tag
 
 FILE = "fewshot.safetensors"
 Embeddings = NDArray[np.float32]
@@ -144,9 +144,6 @@ class FewShotProbes:
 
     def tag(self, net: TaggerNet, pixels: NDArray[np.uint8]) -> list[dict[str, list[Tag]]]:
         """Per photo, the probes' tags by group (every probe reports its score)."""
-        from vision.tagger.predict import Tag  # predict imports this module
-        from vision.tagger.train import embed
-
         embeddings = normalise(embed(net, pixels))
         out: list[dict[str, list[Tag]]] = [{} for _ in range(len(pixels))]
         for probe in self.probes:

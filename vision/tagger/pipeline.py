@@ -30,9 +30,10 @@ from vision.tagger.dataset import (
     split_by_style,
 )
 from vision.tagger.evaluate import Report, evaluate
+from vision.tagger.inference import predict_scores
 from vision.tagger.net import NetConfig, TaggerNet
 from vision.tagger.schema import Vocabulary
-from vision.tagger.train import TrainConfig, new_net, predict_scores, train_net
+from vision.tagger.train import TrainConfig, new_net, train_net
 from vision.tagger.weighting import Weighting
 
 #: Called with (stage, done, total) as the run advances.

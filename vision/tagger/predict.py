@@ -8,7 +8,6 @@ it wins, the group's other labels are all reported as uncertain.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,19 +16,11 @@ from numpy.typing import NDArray
 
 from vision.tagger.checkpoint import TaggerCard, load_checkpoint
 from vision.tagger.fewshot import FewShotProbes, load_probes
+from vision.tagger.inference import Tag, predict_scores
 from vision.tagger.net import TaggerNet
 from vision.tagger.schema import ABSTAIN, GroupKind
-from vision.tagger.train import predict_scores
 
-
-@dataclass(frozen=True, slots=True)
-class Tag:
-    """One predicted attribute value."""
-
-    label: str
-    score: float
-    confident: bool
-
+__all__ = ["PhotoTags", "Tag", "Tagger"]
 
 PhotoTags = dict[str, list[Tag]]
 

@@ -137,34 +137,3 @@ def train_net(
             )
     net.eval()
     return net
-
-
-@torch.inference_mode()
-def predict_scores(
-    net: TaggerNet, pixels: NDArray[np.uint8], vocabulary: Vocabulary, batch_size: int = 256
-) -> dict[str, NDArray[np.float32]]:
-    """Per group, ``(N, L)`` probabilities: softmax for single-choice, sigmoid for multi-label."""
-    net.eval()
-    chunks: dict[str, list[NDArray[np.float32]]] = {g: [] for g in vocabulary.names}
-    for begin in range(0, pixels.shape[0], batch_size):
-        logits = net(torch.from_numpy(pixels[begin : begin + batch_size]))
-        for group in vocabulary.names:
-            out = logits[group]
-            single = vocabulary.kind(group) is GroupKind.SINGLE
-            probs = torch.softmax(out, 1) if single else torch.sigmoid(out)
-            chunks[group].append(probs.numpy())
-    return {
-        g: np.concatenate(c) if c else np.zeros((0, len(vocabulary.labels(g))), np.float32)
-        for g, c in chunks.items()
-    }
-
-
-@torch.inference_mode()
-def embed(net: TaggerNet, pixels: NDArray[np.uint8], batch_size: int = 256) -> NDArray[np.float32]:
-    """``(N, embedding)`` backbone embeddings (for few-shot probes)."""
-    net.eval()
-    parts = [
-        net.embed(torch.from_numpy(pixels[b : b + batch_size])).numpy()
-        for b in range(0, pixels.shape[0], batch_size)
-    ]
-    return np.concatenate(parts) if parts else np.zeros((0, net.config.embedding), np.float32)

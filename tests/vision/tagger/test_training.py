@@ -16,6 +16,7 @@ from vision.tagger.checkpoint import (
 )
 from vision.tagger.dataset import LabelledPhoto
 from vision.tagger.fewshot import make_probe, save_probes
+from vision.tagger.inference import embed, predict_scores
 from vision.tagger.net import NetConfig
 from vision.tagger.pipeline import (
     TaggerRunConfig,
@@ -25,7 +26,7 @@ from vision.tagger.pipeline import (
     train_tagger,
 )
 from vision.tagger.predict import Tagger
-from vision.tagger.train import TrainConfig, embed, predict_scores
+from vision.tagger.train import TrainConfig
 from vision.tagger.weighting import Weighting
 
 TINY = TaggerRunConfig(
