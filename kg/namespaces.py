@@ -54,6 +54,21 @@ class ATL(DefinedNamespace):
     season: URIRef
     repurchaseProbability: URIRef
     learnedRepurchaseDays: URIRef
+    # relations mined from purchases (graph/learned)
+    MinedComplement: URIRef
+    MinedSubstitute: URIRef
+    MinedArticlePair: URIRef
+    antecedent: URIRef
+    consequent: URIRef
+    pairCount: URIRef
+    sameBasketCount: URIRef
+    antecedentCount: URIRef
+    basketCount: URIRef
+    windowDays: URIRef
+    support: URIRef
+    confidence: URIRef
+    smoothedConfidence: URIRef
+    lift: URIRef
     # knowledge translation
     mergedInto: URIRef
     attributeGroup: URIRef
@@ -97,6 +112,10 @@ class ATL(DefinedNamespace):
     inScheme: URIRef
     field: URIRef
     articleCount: URIRef
+    # the SPARQL service's description (kg.description)
+    queryTimeoutSeconds: URIRef
+    maxResultBytes: URIRef
+    graphStore: URIRef
 
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")
@@ -154,6 +173,15 @@ def retailer_scheme_iri(source: str, field: str) -> str:
 def manufacturer_iri(source: str, kind: str, label: str) -> str:
     """IRI of a manufacturer concept: a dye code, a construction, a fibre."""
     return f"{ID}manufacturer/{slug(source)}/{slug(kind)}/{slug(label)}"
+
+
+def mined_iri(kind: str, source: str, antecedent: str, consequent: str) -> str:
+    """IRI of a relation mined from one source's purchases, e.g.
+    ``mined/complement/hm/coat/scarf``; article ids are percent-encoded, categories slugged."""
+    ends = [
+        quote(end, safe="") if kind == "article" else slug(end) for end in (antecedent, consequent)
+    ]
+    return f"{ID}mined/{slug(kind)}/{slug(source)}/{ends[0]}/{ends[1]}"
 
 
 def graph_iri(*parts: str) -> str:

@@ -11,7 +11,8 @@ broader concepts (``"broader"``) and categories to their complements (``"complem
 
 Learned repurchase statistics go back into the graph with :func:`put_repurchase_stats`, into
 the named graph ``graph/learned``; a learned interval replaces the declared one in
-:meth:`GraphKnowledge.category_rule`.
+:meth:`GraphKnowledge.category_rule`. Complements mined from purchases (``kg.learned``) come
+first in :meth:`GraphKnowledge.complements`, the hand-written ones after them as the prior.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from urllib.parse import unquote
 import networkx as nx
 
 from kg import nquads as nq
+from kg.learned import MinedEvidence, MinedGraph, evidence, read_mined
 from kg.namespaces import ATL, ID, category_iri, graph_iri
 from kg.store import GraphStore
 
@@ -110,9 +112,15 @@ class GraphCategoryRule:
 class GraphKnowledge:
     """The recommender's view of the graph, held in memory as a networkx graph."""
 
-    def __init__(self, graph: nx.MultiDiGraph, rules: Mapping[str, GraphCategoryRule]) -> None:
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph,
+        rules: Mapping[str, GraphCategoryRule],
+        mined: MinedGraph | None = None,
+    ) -> None:
         self.graph = graph
         self.rules = dict(rules)
+        self.mined = mined or MinedGraph()
 
     @classmethod
     def from_store(cls, store: GraphStore) -> GraphKnowledge:
@@ -129,7 +137,8 @@ class GraphKnowledge:
             relation = "category" if row["kind"] == "complement" else "concept"
             source, target = (relation, row["source"]), (relation, row["target"])
             graph.add_edge(source, target, key=row["kind"])
-        return cls(graph, {row["category"]: _rule(row) for row in store.select(_RULES)})
+        rules = {row["category"]: _rule(row) for row in store.select(_RULES)}
+        return cls(graph, rules, read_mined(store))
 
     def items(self) -> Iterable[str]:
         """Every article id in the projection."""
@@ -150,8 +159,24 @@ class GraphKnowledge:
         return self.rules.get(category)
 
     def complements(self, category: str) -> Sequence[str]:
-        """Categories that go with ``category``."""
+        """Categories that go with ``category``: mined (most confident first), then declared."""
+        mined = self.mined.complements.get(category, {})
+        ranked = sorted(mined, key=lambda other: (-mined[other][0], other))
+        return list(dict.fromkeys([*ranked, *self.declared_complements(category)]))
+
+    def declared_complements(self, category: str) -> list[str]:
+        """The hand-written complements of ``category`` (the prior of the mining)."""
         return self._targets(("category", category), "complement")
+
+    def mined_complements(self, category: str) -> Mapping[str, MinedEvidence]:
+        """Complements mined from purchases -> their confidence, lift and whether declared."""
+        mined = self.mined.complements.get(category, {})
+        return evidence(mined, self.declared_complements(category)) if mined else {}
+
+    def bought_with(self, item_id: str) -> Mapping[str, float]:
+        """Articles often bought with ``item_id`` (the graph keeps the best pairs only) -> the
+        smoothed confidence."""
+        return self.mined.articles.get(item_id, {})
 
     def broader(self, concept: str) -> Sequence[str]:
         """Parents of a concept: a category's coarser category, a colour's hue or basic term,

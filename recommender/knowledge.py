@@ -51,6 +51,27 @@ class CategoryRule(Protocol):
 
 
 @runtime_checkable
+class ComplementEvidence(Protocol):
+    """What purchases say about one mined complement pair (category -> category)."""
+
+    @property
+    def confidence(self) -> float:
+        """Chance that a purchase of the category is followed by the complement within the
+        mining window, smoothed toward the prior (0..1)."""
+        ...
+
+    @property
+    def lift(self) -> float:
+        """The unsmoothed confidence over the chance after any purchase (> 1 when mined)."""
+        ...
+
+    @property
+    def declared(self) -> bool:
+        """The hand-written table also says the two go together."""
+        ...
+
+
+@runtime_checkable
 class CatalogueKnowledge(Protocol):
     """Facts about articles and the concepts they relate to."""
 
@@ -67,7 +88,12 @@ class CatalogueKnowledge(Protocol):
         ...
 
     def complements(self, category: str) -> Sequence[str]:
-        """Categories that go with ``category``."""
+        """Categories that go with ``category``: the mined ones (best first), then the
+        hand-written prior's."""
+        ...
+
+    def mined_complements(self, category: str) -> Mapping[str, ComplementEvidence]:
+        """Complements mined from purchases (``recommender.mining``) -> their evidence."""
         ...
 
     def broader(self, concept: str) -> Sequence[str]:
@@ -85,6 +111,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Plain mined-complement evidence (satisfies :class:`ComplementEvidence`)."""
+
+    confidence: float
+    lift: float
+    declared: bool = False
+
+
+@dataclass(frozen=True)
 class TableKnowledge:
     """Knowledge held in plain tables (satisfies :class:`CatalogueKnowledge`).
 
@@ -93,12 +128,14 @@ class TableKnowledge:
         rules: Category -> its rule.
         complement_map: Category -> categories that go with it.
         parents: Concept -> broader concepts.
+        mined: Category -> complement -> evidence mined from purchases.
     """
 
     facts: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
     rules: Mapping[str, Rule] = field(default_factory=dict)
     complement_map: Mapping[str, Sequence[str]] = field(default_factory=dict)
     parents: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    mined: Mapping[str, Mapping[str, Evidence]] = field(default_factory=dict)
 
     def items(self) -> Iterable[str]:
         """Every article with facts."""
@@ -113,8 +150,14 @@ class TableKnowledge:
         return self.rules.get(category)
 
     def complements(self, category: str) -> Sequence[str]:
-        """Complement categories from the rules table."""
-        return self.complement_map.get(category, ())
+        """Mined complements (most confident first), then the rules table's."""
+        mined = self.mined_complements(category)
+        ranked = sorted(mined, key=lambda other: (-mined[other].confidence, other))
+        return tuple(dict.fromkeys([*ranked, *self.complement_map.get(category, ())]))
+
+    def mined_complements(self, category: str) -> Mapping[str, Evidence]:
+        """Mined complements of a category with their evidence."""
+        return self.mined.get(category, {})
 
     def broader(self, concept: str) -> Sequence[str]:
         """Parents of a concept."""

@@ -1,0 +1,334 @@
+"""Complements mined from purchase sequences: what shoppers buy together or soon after.
+
+Pure logic on purchases (shopper, label, day), no I/O; the service reads the events, mines them
+here and writes the result into the knowledge graph, and the pipeline mines its training data
+the same way. A *basket* is one shopper's purchases on one day. For a pair of labels A → B
+(two categories, or two articles):
+
+* ``count``: baskets holding A after which the same shopper bought B within ``window_days``
+  (the same basket included: days d … d + window);
+* ``confidence = count / baskets holding A``;
+* ``chance``: the share of *all* baskets after which B is bought within the window, so that
+  ``lift = confidence / chance`` compares like with like (a heavy shopper's many baskets
+  raise both) and is above 1 only when A makes B more likely than any purchase does;
+* ``support = count / all baskets``;
+* ``smoothed confidence``: the confidence shrunk toward a prior with ``prior_strength``
+  pseudo-baskets; the prior is ``chance × prior_lift`` for a pair the hand-written table
+  declares and ``chance`` otherwise. Thin data hardly moves a declared pair, and an undeclared
+  pair needs real evidence to rise above chance.
+
+Two categories in the same outfit slot (or the same category) are substitutes, never
+complements: a second coat after a coat is a replacement, not an outfit. They are kept apart in
+:attr:`MinedRelations.substitutes`. Article pairs also skip colourways of one style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import groupby, islice
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+
+@dataclass(frozen=True)
+class MiningConfig:
+    """Thresholds and window of the mining."""
+
+    window_days: float = 30.0
+    """B counts as bought with A when bought on A's day or at most this many days later."""
+    min_count: int = 3
+    """Baskets a category pair must be seen in (the least evidence for a mined pair)."""
+    min_lift: float = 1.0
+    """A pair is kept when its lift and its smoothed lift both exceed this (1: above chance)."""
+    prior_strength: float = 20.0
+    """Pseudo-baskets of the prior in the smoothed confidence."""
+    prior_lift: float = 2.0
+    """Lift the prior assumes for a pair the hand-written table declares."""
+    max_per_category: int = 6
+    """Complements kept per category, by smoothed confidence."""
+    article_min_count: int = 2
+    """Baskets an article pair must be seen in."""
+    articles_per_article: int = 5
+    """Article pairs kept per article, by smoothed confidence."""
+    max_article_pairs: int = 20_000
+    """Article pairs kept in all (the best supported), so the graph stays bounded."""
+    chunk_baskets: int = 1_000_000
+    """Baskets counted at once (memory stays flat however long the history)."""
+
+
+DEFAULT_MINING = MiningConfig()
+
+
+@dataclass(frozen=True)
+class MinedPair:
+    """The evidence that shoppers buy ``consequent`` with or soon after ``antecedent``."""
+
+    antecedent: str
+    consequent: str
+    count: int
+    """Baskets holding the antecedent followed by the consequent within the window."""
+    same_basket: int
+    """...of which held both (bought the same day)."""
+    antecedent_baskets: int
+    """Baskets holding the antecedent."""
+    chance: float
+    """Share of all baskets followed by the consequent within the window."""
+    baskets: int
+    """All baskets mined."""
+    smoothed_confidence: float
+    """The confidence shrunk toward the prior (see the module docstring)."""
+    declared: bool = False
+    """The hand-written table declares the pair (the prior)."""
+
+    @property
+    def support(self) -> float:
+        """Share of all baskets that hold the pair."""
+        return self.count / self.baskets
+
+    @property
+    def confidence(self) -> float:
+        """Share of the antecedent's baskets followed by the consequent."""
+        return self.count / self.antecedent_baskets
+
+    @property
+    def lift(self) -> float:
+        """Confidence over chance (> 1: more often than after any purchase)."""
+        return self.confidence / self.chance
+
+    @property
+    def smoothed_lift(self) -> float:
+        """Smoothed confidence over chance."""
+        return self.smoothed_confidence / self.chance
+
+
+@dataclass(frozen=True)
+class MinedRelations:
+    """Category pairs mined from one set of purchases."""
+
+    complements: tuple[MinedPair, ...]
+    """Pairs in different outfit slots, above chance, best first per antecedent."""
+    substitutes: tuple[MinedPair, ...]
+    """Pairs in the same slot (or category) above chance: kept apart from complements."""
+    window_days: float
+    baskets: int
+    shoppers: int
+
+    def by_category(self) -> dict[str, tuple[str, ...]]:
+        """Antecedent category -> its mined complements, best first."""
+        result: dict[str, tuple[str, ...]] = {}
+        for pair in self.complements:
+            result[pair.antecedent] = (*result.get(pair.antecedent, ()), pair.consequent)
+        return result
+
+
+@dataclass(frozen=True)
+class _Counts:
+    together: sp.csr_matrix  # (L, L) baskets with row label followed by column label
+    same: sp.csr_matrix  # (L, L) baskets holding both
+    antecedent: np.ndarray  # (L,) baskets holding the label
+    followed: np.ndarray  # (L,) baskets followed by the label within the window
+    baskets: int
+    shoppers: int
+
+
+def mine_categories(
+    purchases: pd.DataFrame,
+    slots: Mapping[str, str | None],
+    prior: Mapping[str, Sequence[str]] | None = None,
+    config: MiningConfig = DEFAULT_MINING,
+) -> MinedRelations:
+    """Category complements and substitutes from purchases.
+
+    Args:
+        purchases: One row per purchase: ``user_id``, ``category``, ``day`` (whole days).
+        slots: Category -> outfit slot (``None`` or missing: unknown, the category stands alone).
+        prior: Category -> categories the hand-written table says go with it.
+        config: Window and thresholds.
+
+    Returns:
+        The pairs above chance with at least ``config.min_count`` baskets, complements at most
+        ``config.max_per_category`` per category.
+    """
+    prior = prior or {}
+    labels, codes = _factorize(purchases["category"])
+    counts = _count(purchases["user_id"], purchases["day"], codes, len(labels), config)
+    declared = {(a, b) for a, others in prior.items() for b in others}
+    complements: list[MinedPair] = []
+    substitutes: list[MinedPair] = []
+    for pair in _pairs(counts, labels, declared, config.min_count, config):
+        if not (pair.lift > config.min_lift and pair.smoothed_lift > config.min_lift):
+            continue
+        slot_a, slot_b = slots.get(pair.antecedent), slots.get(pair.consequent)
+        same_slot = slot_a is not None and slot_a == slot_b
+        (substitutes if same_slot else complements).append(pair)
+    return MinedRelations(
+        complements=_best_per_antecedent(complements, config.max_per_category),
+        substitutes=_best_per_antecedent(substitutes, config.max_per_category),
+        window_days=config.window_days,
+        baskets=counts.baskets,
+        shoppers=counts.shoppers,
+    )
+
+
+def mine_articles(
+    purchases: pd.DataFrame, config: MiningConfig = DEFAULT_MINING
+) -> tuple[MinedPair, ...]:
+    """Article pairs bought together or soon after one another, bounded in number.
+
+    Args:
+        purchases: ``user_id``, ``item_id``, ``day``, and optionally ``style`` and ``slot``
+            per purchase (missing or empty: unknown). Pairs of one style or one slot are
+            skipped: colourways and same-slot articles are substitutes.
+        config: Window and thresholds (``article_*`` and ``max_article_pairs``).
+
+    Returns:
+        At most ``config.articles_per_article`` pairs per article and
+        ``config.max_article_pairs`` in all, the best supported first.
+    """
+    frequent = purchases.groupby("item_id")["user_id"].transform("size") >= config.article_min_count
+    purchases = purchases[frequent]  # a pair is never seen more often than either article
+    labels, codes = _factorize(purchases["item_id"])
+    if not labels:
+        return ()
+    counts = _count(purchases["user_id"], purchases["day"], codes, len(labels), config)
+    groups = purchases.drop_duplicates("item_id").set_index("item_id")
+    style = _group_codes(groups, "style", labels)
+    slot = _group_codes(groups, "slot", labels)
+    kept = [
+        pair
+        for pair in _pairs(counts, labels, set(), config.article_min_count, config)
+        if pair.lift > config.min_lift and pair.smoothed_lift > config.min_lift
+    ]
+    index = {label: row for row, label in enumerate(labels)}
+    kept = [
+        pair
+        for pair in kept
+        if not _same(style, index[pair.antecedent], index[pair.consequent])
+        and not _same(slot, index[pair.antecedent], index[pair.consequent])
+    ]
+    best = _best_per_antecedent(kept, config.articles_per_article)
+    ranked = sorted(best, key=lambda p: (-p.count, -p.smoothed_lift, p.antecedent, p.consequent))
+    return tuple(ranked[: config.max_article_pairs])
+
+
+def _factorize(values: pd.Series) -> tuple[tuple[str, ...], np.ndarray]:
+    codes, uniques = pd.factorize(values, sort=True)
+    return tuple(str(u) for u in uniques), codes.astype(np.int64)
+
+
+def _group_codes(groups: pd.DataFrame, column: str, labels: Sequence[str]) -> np.ndarray:
+    """Code of each label's group (-1: unknown), in ``labels`` order."""
+    if column not in groups.columns:
+        return np.full(len(labels), -1, np.int64)
+    values = groups[column].reindex(list(labels)).replace("", None)
+    codes, _ = pd.factorize(values)
+    return codes.astype(np.int64)
+
+
+def _same(groups: np.ndarray, a: int, b: int) -> bool:
+    return bool(groups[a] >= 0 and groups[a] == groups[b])
+
+
+def _count(
+    users: pd.Series, days: pd.Series, codes: np.ndarray, n_labels: int, config: MiningConfig
+) -> _Counts:
+    """Pair counts over baskets, a chunk of whole shoppers at a time."""
+    empty = sp.csr_matrix((n_labels, n_labels), dtype=np.int64)
+    if codes.size == 0:
+        return _Counts(
+            empty, empty, np.zeros(n_labels, np.int64), np.zeros(n_labels, np.int64), 0, 0
+        )
+    shopper = pd.factorize(users)[0].astype(np.int64)
+    day = days.to_numpy(np.int64)
+    order = np.lexsort((day, shopper))
+    shopper, day, codes = shopper[order], day[order], codes[order]
+    opens = np.r_[True, (shopper[1:] != shopper[:-1]) | (day[1:] != day[:-1])]
+    basket = np.cumsum(opens) - 1
+    n_baskets = int(basket[-1]) + 1
+    x = _binary(basket, codes, (n_baskets, n_labels))
+    basket_shopper, basket_day = shopper[opens], day[opens] - day.min()
+    # One sortable key per basket: shopper first, then day; the window never crosses shoppers.
+    span = int(basket_day.max()) + int(config.window_days) + 2
+    key = basket_shopper * span + basket_day
+    ends = np.searchsorted(key, key + int(config.window_days), side="right")
+    together, same = empty, empty
+    followed = np.zeros(n_labels, np.int64)
+    for start, stop in _chunks(basket_shopper, config.chunk_baskets):
+        chunk = x[start:stop]
+        after = _binary_csr(_band(ends[start:stop] - start) @ chunk)
+        together = together + (chunk.T @ after).tocsr()
+        same = same + (chunk.T @ chunk).tocsr()
+        followed += np.asarray(after.sum(axis=0)).ravel()
+    antecedent = np.asarray(x.sum(axis=0)).ravel().astype(np.int64)
+    return _Counts(together, same, antecedent, followed, n_baskets, int(np.unique(shopper).size))
+
+
+def _binary(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    ones = np.ones(rows.size, np.int64)
+    return _binary_csr(sp.csr_matrix((ones, (rows, cols)), shape=shape))
+
+
+def _binary_csr(matrix: sp.spmatrix) -> sp.csr_matrix:
+    matrix = sp.csr_matrix(matrix, dtype=np.int64)
+    matrix.sum_duplicates()
+    matrix.data[:] = 1
+    return matrix
+
+
+def _band(ends: np.ndarray) -> sp.csr_matrix:
+    """(n, n) matrix with row r holding ones at columns r … ends[r] - 1."""
+    n = ends.size
+    lengths = ends - np.arange(n)
+    indptr = np.r_[0, np.cumsum(lengths)]
+    indices = np.arange(indptr[-1]) - np.repeat(indptr[:-1] - np.arange(n), lengths)
+    return sp.csr_matrix((np.ones(indices.size, np.int64), indices, indptr), shape=(n, n))
+
+
+def _chunks(basket_shopper: np.ndarray, size: int) -> Iterator[tuple[int, int]]:
+    """(start, stop) basket ranges of about ``size``, never splitting a shopper."""
+    start, n = 0, basket_shopper.size
+    while start < n:
+        stop = min(start + max(size, 1), n)
+        if stop < n:  # move the cut to the next shopper's first basket
+            stop = int(np.searchsorted(basket_shopper, basket_shopper[stop - 1], side="right"))
+        yield start, stop
+        start = stop
+
+
+def _pairs(
+    counts: _Counts,
+    labels: Sequence[str],
+    declared: set[tuple[str, str]],
+    min_count: int,
+    config: MiningConfig,
+) -> Iterator[MinedPair]:
+    """Every pair of different labels seen in at least ``min_count`` baskets."""
+    together = counts.together.tocoo()
+    keep = (together.data >= min_count) & (together.row != together.col)
+    rows, cols, seen = together.row[keep], together.col[keep], together.data[keep]
+    same = np.asarray(counts.same.tocsr()[rows, cols]).ravel() if rows.size else rows
+    chance = counts.followed / max(counts.baskets, 1)
+    for a, b, n, both in zip(rows, cols, seen, same, strict=True):
+        pair = (labels[a], labels[b])
+        prior = min(1.0, chance[b] * (config.prior_lift if pair in declared else 1.0))
+        base = counts.antecedent[a] + config.prior_strength
+        yield MinedPair(
+            antecedent=pair[0],
+            consequent=pair[1],
+            count=int(n),
+            same_basket=int(both),
+            antecedent_baskets=int(counts.antecedent[a]),
+            chance=float(chance[b]),
+            baskets=counts.baskets,
+            smoothed_confidence=float((n + config.prior_strength * prior) / base),
+            declared=pair in declared,
+        )
+
+
+def _best_per_antecedent(pairs: Sequence[MinedPair], limit: int) -> tuple[MinedPair, ...]:
+    ranked = sorted(pairs, key=lambda p: (p.antecedent, -p.smoothed_confidence, p.consequent))
+    groups = groupby(ranked, key=lambda p: p.antecedent)
+    return tuple(pair for _, group in groups for pair in islice(group, limit))
