@@ -152,18 +152,18 @@ def ranking_floor(home: Path, users: list[str]) -> dict[str, float]:
 
     from recommender.knowledge import EMPTY_KNOWLEDGE
     from recommender.serving import Shelves
-    from service.api.history import read_history
+    from service.interactions import user_history
     from service.store import create_store_engine
 
     version = (home / "models" / "current").read_text().strip()
     shelves = Shelves.load(home / "models" / version, EMPTY_KNOWLEDGE)
     engine = create_store_engine(f"sqlite:///{home / 'catalogue.db'}")
     now = datetime.now()
-    histories = {u: read_history(engine, u) for u in users}
+    histories = {u: user_history(engine, u) for u in users}
     topk, whole, history = [], [], []
     for user in users:
         started = time.perf_counter()
-        read_history(engine, user)
+        user_history(engine, user)
         history.append(time.perf_counter() - started)
         resolved = shelves.user_history(histories[user], now)
         started = time.perf_counter()

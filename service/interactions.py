@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, select
 from recommender.data import Interactions, normalise_frame
 from recommender.knowledge import KNOWN_RELATIONS, TableKnowledge
 from recommender.serving import HistoryEvent
+from service.store.history import HISTORY_LIMIT, shopper_events
 from service.store.models import Article, ArticleAttributes, Customer, Event, Style
 
 #: Feed columns (lower case) that name a relation under another name.
@@ -64,17 +65,23 @@ def latest_event(engine: Engine) -> datetime | None:
         return connection.execute(select(func.max(Event.occurred_at))).scalar_one_or_none()
 
 
-def user_history(engine: Engine, customer_id: str) -> list[HistoryEvent]:
-    """A shopper's events, oldest first (empty for an unknown shopper)."""
-    query = (
-        select(Article.external_id, Event.occurred_at, Event.event_type, Event.quantity)
-        .join(Article, Article.id == Event.article_id)
-        .join(Customer, Customer.id == Event.customer_id)
-        .where(Customer.external_id == customer_id)
-        .order_by(Event.occurred_at)
-    )
-    with engine.connect() as connection:
-        return [HistoryEvent(a, t, e, q or 1) for a, t, e, q in connection.execute(query)]
+def user_history(
+    engine: Engine,
+    customer_id: str,
+    *,
+    limit: int = HISTORY_LIMIT,
+    before: datetime | None = None,
+) -> list[HistoryEvent]:
+    """A shopper's history as the recommender reads it, from the store's one history reader.
+
+    See :func:`service.store.history.shopper_events`: the newest ``limit`` events (strictly
+    before ``before`` when given), oldest first, ties in time in storage order; empty for an
+    unknown shopper.
+    """
+    return [
+        HistoryEvent(e.article_id, e.occurred_at, e.event_type, e.quantity)
+        for e in shopper_events(engine, customer_id, limit=limit, before=before)
+    ]
 
 
 def store_knowledge(engine: Engine) -> TableKnowledge:

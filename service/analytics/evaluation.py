@@ -112,7 +112,7 @@ class Story:
 
 def story(engine: Engine, shelves: Shelves, case: Case, now: datetime, k: int = 6) -> Story:
     """The shopper's stored history before ``now``, and the shelves served at ``now``."""
-    history = [e for e in user_history(engine, case.user_id) if e.occurred_at < now]
+    history = user_history(engine, case.user_id, before=now)
     bought = [(e.item_id, e.occurred_at) for e in history if e.event_type == "purchase"]
     purchases = pd.DataFrame(bought, columns=["item_id", "occurred_at"]).iloc[::-1]
     main = shelves.recommend(case.user_id, history, now, k)

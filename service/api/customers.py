@@ -10,11 +10,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, select
 
 from service.api.deps import ResourcesDep
-from service.api.history import recent_events
 from service.api.identifiers import UserPath
 from service.api.problems import UNAVAILABLE
 from service.api.schemas import ProductCard, card_fields
 from service.api.shoppers import Shopper
+from service.store.history import shopper_events
 from service.store.models import Customer
 
 router = APIRouter(tags=["customers"])
@@ -63,7 +63,7 @@ def customer_history(
     limit: Annotated[int, Query(ge=1, le=500, description="How many events.")] = 30,
 ) -> HistoryOut:
     """Newest first, each with the article's card; an unknown shopper has none."""
-    events = recent_events(resources.engine, user_id, limit)
+    events = shopper_events(resources.engine, user_id, limit=limit)[::-1]  # newest first
     cards = resources.cards.get(e.article_id for e in events)
     return HistoryOut(
         customer_id=user_id,

@@ -21,12 +21,12 @@ from pydantic import BaseModel, Field
 from recommender.serving import Shelf, Shelves
 from service.api.catalogue import Card
 from service.api.deps import ResourcesDep
-from service.api.history import read_history
 from service.api.identifiers import PRINTABLE, ArticlePath, UserPath
 from service.api.problems import NOT_FOUND, UNAVAILABLE
 from service.api.resources import Resources
 from service.api.schemas import ProductCard, card_fields
 from service.errors import NotFoundError, UnavailableError
+from service.interactions import user_history
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["recommendations"])
@@ -105,7 +105,7 @@ def recommend(
     shelf to the listed articles (e.g. those in stock), `exclude` removes some.
     """
     excluded, included = _ids(exclude), (_ids(include) if include is not None else None)
-    history = read_history(resources.engine, user_id)
+    history = user_history(resources.engine, user_id)
     shelf: Shelf | None = None
     try:
         model: Shelves = resources.models.get().model
@@ -132,7 +132,7 @@ def rebuy(user_id: UserPath, resources: ResourcesDep, k: Size = 12) -> ShelfOut:
 
     Empty for a shopper who never bought anything re-bought (coats are not re-bought).
     """
-    history = read_history(resources.engine, user_id)
+    history = user_history(resources.engine, user_id)
     shelf = _model(resources).rebuy(user_id, history, now_utc(), k)
     return _answer(resources, "rebuy", user_id, shelf)
 
