@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -30,13 +31,28 @@ KNOWN_RELATIONS = (
 )
 
 
+class Durability(StrEnum):
+    """How long a category lasts, spelled as the graph's ``atl:durability`` notations.
+
+    A ``str`` subclass: stored tables and the graph's projection hand plain strings, which
+    compare equal to the members and convert with ``Durability(text)``.
+    """
+
+    DURABLE = "durable"
+    """Kept for years and rarely bought again (a coat, jeans)."""
+    SEMI_DURABLE = "semi-durable"
+    """Worn out or replaced within seasons (a shirt, a dress)."""
+    CONSUMABLE = "consumable"
+    """Bought again and again (socks, a basic tee)."""
+
+
 @runtime_checkable
 class CategoryRule(Protocol):
     """How shoppers buy one category: how long it lasts and when they buy it again."""
 
     @property
     def durability(self) -> str:
-        """``"durable"``, ``"semi-durable"`` or ``"consumable"``."""
+        """A :class:`Durability` value (``"durable"``, ``"semi-durable"``, ``"consumable"``)."""
         ...
 
     @property
@@ -105,7 +121,7 @@ class CatalogueKnowledge(Protocol):
 class Rule:
     """A plain category rule (satisfies :class:`CategoryRule`)."""
 
-    durability: str = "semi-durable"
+    durability: Durability = Durability.SEMI_DURABLE
     repurchase_days: float | None = None
     slot: str | None = None
 
@@ -167,6 +183,12 @@ class TableKnowledge:
 EMPTY_KNOWLEDGE = TableKnowledge()
 
 
+def declared_complements(knowledge: CatalogueKnowledge, category: str) -> tuple[str, ...]:
+    """The complements of ``category`` a prior declares: all but those only purchases mined."""
+    mined = knowledge.mined_complements(category)
+    return tuple(c for c in knowledge.complements(category) if c not in mined or mined[c].declared)
+
+
 #: Columns that carry a style code under another name; when present, a "style" column is taken
 #: to mean a fashion style ("casual") and read as the occasion instead.
 STYLE_CODE_COLUMNS = ("style_code", "product_code")
@@ -209,7 +231,7 @@ def rules_from_rows(
             continue
         days = (row.get("repurchase_days") or "").strip()
         rules[name] = Rule(
-            durability=(row.get("durability") or "semi-durable").strip(),
+            durability=Durability((row.get("durability") or "semi-durable").strip()),
             repurchase_days=float(days) if days else None,
             slot=(row.get("slot") or "").strip() or None,
         )

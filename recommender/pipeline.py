@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from recommender.base import Recommender, TrainingSet
 from recommender.catalogue import Catalogue, build_catalogue
 from recommender.data import Interactions, MatrixConfig, Vocabulary, user_item_matrix
@@ -21,7 +23,7 @@ from recommender.habits import (
     learn_habits,
     merge_complements,
 )
-from recommender.knowledge import EMPTY_KNOWLEDGE, CatalogueKnowledge
+from recommender.knowledge import EMPTY_KNOWLEDGE, CatalogueKnowledge, declared_complements
 from recommender.models import create
 from recommender.policy import PolicyConfig, PolicyTables, plan_categories
 from recommender.popularity import RecentPopularity
@@ -54,6 +56,11 @@ class Fitted:
     catalogue: Catalogue
     habits: dict[str, CategoryHabit]
     tables: PolicyTables
+
+    @property
+    def item_popularity(self) -> np.ndarray:
+        """Recent popularity of every item row, 0 to 1: the cold-start and fallback scores."""
+        return self.popularity.popularity
 
 
 def training_set(
@@ -88,9 +95,11 @@ def fit_pipeline(
     catalogue = build_catalogue(train.items, knowledge)
     purchases = categorised_purchases(data, train.items, catalogue)
     habits = learn_habits(purchases)
-    known = {c: knowledge.complements(c) for c in catalogue.names["category"]}
-    complements = merge_complements(known, learn_complements(purchases, config.habits))
-    tables = plan_categories(
-        catalogue.names["category"], knowledge, habits, complements, config.policy
-    )
+    names = catalogue.names["category"]
+    known = {c: knowledge.complements(c) for c in names}
+    declared = {c: declared_complements(knowledge, c) for c in names}
+    slots = {c: rule.slot if (rule := knowledge.category_rule(c)) else None for c in names}
+    learned = learn_complements(purchases, config.habits, slots, declared)
+    complements = merge_complements(known, learned)
+    tables = plan_categories(names, knowledge, habits, complements, config.policy, declared)
     return Fitted(config, train.items, model, popularity, catalogue, habits, tables)

@@ -7,8 +7,9 @@ Applied to every model's scores at serving time, from the shopper's history as o
   "buy it again" shelf);
 * substitutes (the same category, or for durable goods the same outfit slot) are pushed down,
   fading linearly over the category's window (graph rule, else the learned interval);
-* complements of recent purchases (graph complements ∪ learned co-purchases) are pushed up,
-  and the shopper's favourite colour family a little.
+* complements of recent purchases (mined from purchases, in the graph and in the training
+  data, ∪ the hand-written prior) are pushed up, and the shopper's favourite colour family a
+  little.
 
 Scores are standardised per call first, so penalties and boosts are in units of the model's own
 spread and the policy behaves the same on every model.
@@ -27,7 +28,7 @@ from recommender.catalogue import Catalogue
 from recommender.groups import Groups
 from recommender.habits import CategoryHabit
 from recommender.history import UserHistory
-from recommender.knowledge import CatalogueKnowledge
+from recommender.knowledge import CatalogueKnowledge, Durability
 
 POLICY_FILE = "policy.json"
 
@@ -71,6 +72,9 @@ class CategoryPlan:
     substitute_weight: float = 1.0
     """Share of the substitute penalty applied: 1 for a declared durable category, else the
     learned chance that a shopper does *not* buy another of the category."""
+    often_bought: tuple[str, ...] = ()
+    """Complements only purchases say go with the category (no prior declares them): the
+    reason says "often bought with" rather than "goes with"."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class PolicyTables:
                     tuple(p["complements"]),
                     bool(p.get("declared", False)),
                     float(p.get("substitute_weight", 1.0)),
+                    tuple(p.get("often_bought", ())),
                 )
                 for name, p in payload.items()
             }
@@ -109,46 +114,67 @@ def plan_categories(
     habits: Mapping[str, CategoryHabit],
     complements: Mapping[str, Sequence[str]],
     config: PolicyConfig,
+    declared: Mapping[str, Sequence[str]] | None = None,
 ) -> PolicyTables:
-    """Plans from the graph's rules where it has them, else from the learned habits."""
+    """Plans from the graph's rules where it has them, else from the learned habits.
+
+    ``declared`` holds the hand-written complements per category; the other ``complements``
+    were mined from purchases (``None``: every complement counts as declared).
+    """
     plans: dict[str, CategoryPlan] = {}
     for category in categories:
         rule = knowledge.category_rule(category)
         habit = habits.get(category)
-        durability = rule.durability if rule is not None else _learned_durability(habit, config)
+        durability = (
+            Durability(rule.durability) if rule is not None else _learned_durability(habit, config)
+        )
         window = _window(durability, rule.repurchase_days if rule else None, habit, config)
         rebought = habit is not None and habit.article_probability >= config.rebuy_probability
-        if rule is not None and rule.repurchase_days is not None and durability == "consumable":
+        consumable = durability is Durability.CONSUMABLE
+        if rule is not None and rule.repurchase_days is not None and consumable:
             rebought = True
-        declared_durable = rule is not None and durability == "durable"
+        declared_durable = rule is not None and durability is Durability.DURABLE
         plans[category] = CategoryPlan(
             window,
-            durability == "durable",
+            durability is Durability.DURABLE,
             rebought,
             tuple(complements.get(category, ())),
             declared=rule is not None,
             substitute_weight=1.0 if declared_durable or habit is None else 1 - habit.probability,
+            often_bought=_often_bought(category, complements, declared),
         )
     return PolicyTables(plans)
 
 
-def _learned_durability(habit: CategoryHabit | None, config: PolicyConfig) -> str:
+def _often_bought(
+    category: str,
+    complements: Mapping[str, Sequence[str]],
+    declared: Mapping[str, Sequence[str]] | None,
+) -> tuple[str, ...]:
+    if declared is None:
+        return ()
+    prior = set(declared.get(category, ()))
+    return tuple(c for c in complements.get(category, ()) if c not in prior)
+
+
+def _learned_durability(habit: CategoryHabit | None, config: PolicyConfig) -> Durability:
     if habit is None:
-        return "semi-durable"
+        return Durability.SEMI_DURABLE
     if habit.article_probability >= config.rebuy_probability:
-        return "consumable"
-    return "durable" if habit.probability < 0.05 else "semi-durable"
+        return Durability.CONSUMABLE
+    return Durability.DURABLE if habit.probability < 0.05 else Durability.SEMI_DURABLE
 
 
 def _window(
-    durability: str, days: float | None, habit: CategoryHabit | None, config: PolicyConfig
+    durability: Durability, days: float | None, habit: CategoryHabit | None, config: PolicyConfig
 ) -> float:
-    if durability == "consumable":
+    if durability is Durability.CONSUMABLE:
         return config.consumable_days
-    default = config.durable_days if durability == "durable" else config.semi_durable_days
+    durable = durability is Durability.DURABLE
+    default = config.durable_days if durable else config.semi_durable_days
     if days is not None:
-        return min(days, default) if durability != "durable" else max(days, default)
-    if habit is not None and habit.interval_days is not None and durability != "durable":
+        return max(days, default) if durable else min(days, default)
+    if habit is not None and habit.interval_days is not None and not durable:
         return min(habit.interval_days, default)
     return default
 
@@ -160,11 +186,12 @@ class Policy:
         self.catalogue = catalogue
         self.tables = tables
         self.config = config
-        self.by = {field: Groups(catalogue.codes[field]) for field in ("category", "style", "slot")}
-        self.by_colour = Groups(catalogue.codes["colour"])
+        fields = ("category", "style", "slot", "colour")
+        self._groups = {field: Groups(catalogue.codes[field]) for field in fields}
         names = catalogue.names["category"]
         self._plans = [tables.plans.get(name) for name in names]
         self._complement_codes = [self._codes(p.complements if p else ()) for p in self._plans]
+        self._often_codes = [set(self._codes(p.often_bought if p else ())) for p in self._plans]
 
     def _codes(self, categories: Sequence[str]) -> list[int]:
         codes = (self.catalogue.code("category", name) for name in categories)
@@ -215,6 +242,10 @@ class Policy:
             adjusted[hidden] = -np.inf
         return adjusted
 
+    def members(self, field: str, code: int) -> np.ndarray:
+        """Item rows whose ``field`` (category, style, slot or colour) has ``code``."""
+        return self._groups[field].members(code)
+
     def promoted_categories(self, history: UserHistory) -> set[int]:
         """Category codes this shopper's recent purchases promote (their complements)."""
         recent = history.items[history.purchased & (history.ages < self.config.complement_days)]
@@ -229,6 +260,12 @@ class Policy:
         """Category codes that go with an item's category."""
         code = int(self.catalogue.codes["category"][item])
         return self._complement_codes[code] if code >= 0 else []
+
+    def often_bought(self, item: int, category: int) -> bool:
+        """Whether only purchases, no prior, say category code ``category`` goes with the
+        item's category."""
+        code = int(self.catalogue.codes["category"][item])
+        return code >= 0 and category in self._often_codes[code]
 
     def favourite_colour(self, bought: np.ndarray) -> int:
         """The colour family bought most (at least twice), else -1."""

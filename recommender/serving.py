@@ -85,11 +85,11 @@ class Shelves:
         self.version = version
         self.shortlist = shortlist or ShortlistConfig()
         self.policy = Policy(fitted.catalogue, fitted.tables, fitted.config.policy)
-        self.explainer = Explainer(self.policy, fitted.popularity.popularity)
+        self.explainer = Explainer(self.policy, fitted.item_popularity)
         self._ids = np.asarray(fitted.items.ids, dtype=object)
         n_items = len(fitted.items)
         self._shortlisting = n_items >= self.shortlist.min_items
-        popularity = fitted.popularity.popularity
+        popularity = fitted.item_popularity
         top = min(self.shortlist.popular, popularity.size)
         self._popular = np.argpartition(-popularity, top - 1)[:top] if top else np.zeros(0, int)
         self._top_by_category: dict[int, np.ndarray] = {}
@@ -124,7 +124,7 @@ class Shelves:
     def main_scores(self, user: UserHistory) -> np.ndarray:
         """Model scores (popularity for a shopper without usable history) after the policy."""
         if user.items.size == 0:
-            raw = self.fitted.popularity.popularity.astype(np.float32)
+            raw = self.fitted.item_popularity.astype(np.float32)
         else:
             row = user.row(len(self.fitted.items), self.fitted.config.matrix)
             raw = self.fitted.model.score(row)[0]
@@ -166,13 +166,13 @@ class Shelves:
         n_items = len(self.fitted.items)
         if not self._shortlisting:
             return np.arange(n_items), self.main_scores(user)
-        popularity = self.fitted.popularity.popularity
+        popularity = self.fitted.item_popularity
         if include is not None:
             wanted = self.fitted.items.rows(list(include))
             rows = np.unique(wanted[wanted >= 0])
         elif category is not None:
             code = self.fitted.catalogue.code("category", category)
-            rows = self.policy.by["category"].members(code)
+            rows = self.policy.members("category", code)
         elif user.items.size == 0:
             rows = self._popular if k <= self._popular.size else _best(popularity, k)
         else:
@@ -205,9 +205,9 @@ class Shelves:
         """The most popular items of a category (kept once computed)."""
         top = self._top_by_category.get(category)
         if top is None:
-            members = self.policy.by["category"].members(category)
+            members = self.policy.members("category", category)
             size = min(self.shortlist.complements, members.size)
-            popularity = self.fitted.popularity.popularity[members]
+            popularity = self.fitted.item_popularity[members]
             top = members[np.argpartition(-popularity, size - 1)[:size]] if size else members
             self._top_by_category[category] = top
         return top
@@ -231,7 +231,7 @@ class Shelves:
         if row is None:
             return Shelf((), cold_start=True, model_version=self.version)
         scores = self._neighbours(row)
-        same = self.policy.by["category"].members(int(self.fitted.catalogue.codes["category"][row]))
+        same = self.policy.members("category", int(self.fitted.catalogue.codes["category"][row]))
         if same.size > 1:
             mask = np.full(scores.size, -np.inf, np.float32)
             mask[same] = 0.0
@@ -246,13 +246,13 @@ class Shelves:
         if row is None:
             return Shelf((), cold_start=True, model_version=self.version)
         scores = np.full(len(self.fitted.items), -np.inf, np.float32)
-        popularity = self.fitted.popularity.popularity
+        popularity = self.fitted.item_popularity
         for code in self.policy.complement_codes(row):
-            members = self.policy.by["category"].members(code)
+            members = self.policy.members("category", code)
             scores[members] = popularity[members]
         colour = int(self.fitted.catalogue.codes["colour"][row])
         if colour >= 0:
-            same_colour = self.policy.by_colour.members(colour)
+            same_colour = self.policy.members("colour", colour)
             scores[same_colour] += 0.1 * np.isfinite(scores[same_colour])
         name = self.fitted.catalogue.name("category", row) or "this"
         return self._shelf(scores, k, f"goes with this {name}")
@@ -260,7 +260,7 @@ class Shelves:
     def _neighbours(self, row: int) -> np.ndarray:
         similarity = self.fitted.model.item_similarity(row)
         if similarity is None:
-            return self.fitted.popularity.popularity.astype(np.float32).copy()
+            return self.fitted.item_popularity.astype(np.float32).copy()
         return similarity.astype(np.float32)
 
     def _shelf(self, scores: np.ndarray, k: int, reason: str) -> Shelf:
@@ -289,7 +289,7 @@ class Shelves:
             scores[np.isin(rows, unwanted[unwanted >= 0])] = -np.inf
 
     def _fallback(self, exclude: Collection[str]) -> np.ndarray:
-        scores = self.fitted.popularity.popularity.astype(np.float32).copy()
+        scores = self.fitted.item_popularity.astype(np.float32).copy()
         rows = self.fitted.items.rows(list(exclude))
         scores[rows[rows >= 0]] = -np.inf
         return scores

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from recommender.data import Interactions, normalise_frame
-from recommender.knowledge import Rule, TableKnowledge
+from recommender.knowledge import Durability, Rule, TableKnowledge
 
 START = datetime(2024, 3, 1)
 TOPS = [f"A{i}" for i in range(5)]
@@ -32,9 +32,9 @@ def tiny_knowledge() -> TableKnowledge:
     return TableKnowledge(
         facts=facts,
         rules={
-            "top": Rule("consumable", 60.0, "top"),
-            "coat": Rule("durable", None, "outerwear"),
-            "scarf": Rule("semi-durable", None, "accessory"),
+            "top": Rule(Durability.CONSUMABLE, 60.0, "top"),
+            "coat": Rule(Durability.DURABLE, None, "outerwear"),
+            "scarf": Rule(Durability.SEMI_DURABLE, None, "accessory"),
         },
         complement_map={"coat": ("scarf",)},
         parents={"navy": ("blue",), "black": ("black",)},

@@ -11,7 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from recommender.artifacts import save_fitted
 from recommender.data import normalise_frame
-from recommender.knowledge import Rule, TableKnowledge
+from recommender.knowledge import Durability, Rule, TableKnowledge
 from recommender.pipeline import PipelineConfig, fit_pipeline
 
 API_KEY = "test-key-0123456789"
@@ -66,11 +66,11 @@ def shop_knowledge() -> TableKnowledge:
     return TableKnowledge(
         facts={a: {"category": (c,)} for a, c in CATEGORIES.items()},
         rules={
-            "coat": Rule("durable", None, "outerwear"),
-            "jeans": Rule("semi-durable", 365.0, "bottom"),
-            "t-shirt": Rule("consumable", 30.0, "top"),
-            "scarf": Rule("semi-durable", None, "accessory"),
-            "boots": Rule("durable", None, "shoes"),
+            "coat": Rule(Durability.DURABLE, None, "outerwear"),
+            "jeans": Rule(Durability.SEMI_DURABLE, 365.0, "bottom"),
+            "t-shirt": Rule(Durability.CONSUMABLE, 30.0, "top"),
+            "scarf": Rule(Durability.SEMI_DURABLE, None, "accessory"),
+            "boots": Rule(Durability.DURABLE, None, "shoes"),
         },
         complement_map={"coat": ("scarf", "boots"), "jeans": ("t-shirt",)},
     )
