@@ -3,20 +3,22 @@
 * **Repurchase**: of the shoppers who bought a category, how many bought it again on a later
   day, after how many days (median), and how often the very same article was bought again.
   The service writes the first two back into the graph (``put_repurchase_stats``).
-* **Co-purchase**: which categories shoppers buy within a few days of each other more often
-  than chance (lift), the learned half of "what goes with it".
+* **Co-purchase**: which categories shoppers buy together or within the window after one
+  another more often than chance (:mod:`recommender.mining`, the same statistics the service
+  writes into the graph), the learned half of "what goes with it".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from recommender.catalogue import Catalogue
 from recommender.data import Interactions, Vocabulary
+from recommender.mining import DEFAULT_MINING, MiningConfig, mine_categories
 
 
 @dataclass(frozen=True)
@@ -36,16 +38,35 @@ class CategoryHabit:
 
 @dataclass(frozen=True)
 class HabitConfig:
-    """How habits are learned."""
+    """How habits are learned (the co-purchase fields are :class:`MiningConfig`'s)."""
 
-    copurchase_days: float = 14.0
-    """Two purchases at most this far apart count as bought together."""
-    min_lift: float = 1.5
-    """A category pair is a complement when bought together this many times more than chance."""
-    min_pairs: int = 3
-    """...and by at least this many shoppers."""
-    max_complements: int = 6
+    copurchase_days: float = DEFAULT_MINING.window_days
+    """A purchase on the same day or at most this many days later counts as bought with it."""
+    min_lift: float = DEFAULT_MINING.min_lift
+    """A category pair is a complement when bought together more than this times chance..."""
+    min_pairs: int = DEFAULT_MINING.min_count
+    """...in at least this many baskets..."""
+    min_z: float = DEFAULT_MINING.min_z
+    """...and this many standard deviations above chance."""
+    max_complements: int = DEFAULT_MINING.max_per_category
     """Learned complements kept per category."""
+    prior_strength: float = DEFAULT_MINING.prior_strength
+    """Pseudo-baskets of the hand-written prior in the smoothed confidence."""
+    prior_lift: float = DEFAULT_MINING.prior_lift
+    """Lift the prior assumes for a declared pair."""
+
+    def mining(self) -> MiningConfig:
+        """The mining configuration these fields describe."""
+        return replace(
+            DEFAULT_MINING,
+            window_days=self.copurchase_days,
+            min_count=self.min_pairs,
+            min_lift=self.min_lift,
+            min_z=self.min_z,
+            max_per_category=self.max_complements,
+            prior_strength=self.prior_strength,
+            prior_lift=self.prior_lift,
+        )
 
 
 def categorised_purchases(
@@ -93,29 +114,21 @@ def learn_habits(purchases: pd.DataFrame) -> dict[str, CategoryHabit]:
     }
 
 
-def learn_complements(purchases: pd.DataFrame, config: HabitConfig) -> dict[str, tuple[str, ...]]:
-    """Categories bought within ``copurchase_days`` of each other more than chance."""
-    firsts = purchases.groupby(["user_id", "category"], as_index=False)["day"].min()
-    pairs = firsts.merge(firsts, on="user_id", suffixes=("_a", "_b"))
-    near = (pairs["category_a"] != pairs["category_b"]) & (
-        (pairs["day_b"] - pairs["day_a"]).abs() <= config.copurchase_days
-    )
-    together = pairs[near].groupby(["category_a", "category_b"]).size()
-    shoppers = firsts.groupby("category").size()
-    total = max(firsts["user_id"].nunique(), 1)
-    expected = (
-        shoppers.reindex(together.index.get_level_values(0)).to_numpy()
-        * shoppers.reindex(together.index.get_level_values(1)).to_numpy()
-        / total
-    )
-    lift = pd.Series(together.to_numpy() / np.maximum(expected, 1e-9), together.index)
-    good = lift[(lift >= config.min_lift) & (together >= config.min_pairs)]
-    result: dict[str, tuple[str, ...]] = {}
-    for (left, right), _ in good.sort_values(ascending=False).items():
-        kept = result.setdefault(str(left), ())
-        if len(kept) < config.max_complements:
-            result[str(left)] = (*kept, str(right))
-    return result
+def learn_complements(
+    purchases: pd.DataFrame,
+    config: HabitConfig,
+    slots: Mapping[str, str | None] | None = None,
+    prior: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """Categories bought with or soon after each category more than chance, best first.
+
+    Args:
+        purchases: :func:`categorised_purchases` output.
+        config: Window and thresholds.
+        slots: Category -> outfit slot; same-slot pairs are substitutes, not complements.
+        prior: Category -> the complements a hand-written table declares.
+    """
+    return mine_categories(purchases, slots or {}, prior, config.mining()).by_category()
 
 
 def merge_complements(

@@ -12,12 +12,14 @@ the same way. A *basket* is one shopper's purchases on one day. For a pair of la
   ``lift = confidence / chance`` compares like with like (a heavy shopper's many baskets
   raise both) and is above 1 only when A makes B more likely than any purchase does;
 * ``support = count / all baskets``;
+* ``z``: how many standard deviations the count lies above ``baskets holding A × chance``;
 * ``smoothed confidence``: the confidence shrunk toward a prior with ``prior_strength``
   pseudo-baskets; the prior is ``chance × prior_lift`` for a pair the hand-written table
   declares and ``chance`` otherwise. Thin data hardly moves a declared pair, and an undeclared
   pair needs real evidence to rise above chance.
 
-Two categories in the same outfit slot (or the same category) are substitutes, never
+A pair is mined when it was seen in at least ``min_count`` baskets, its lift and smoothed lift
+exceed ``min_lift`` and its z exceeds ``min_z``. Two categories in the same outfit slot (or the same category) are substitutes, never
 complements: a second coat after a coat is a replacement, not an outfit. They are kept apart in
 :attr:`MinedRelations.substitutes`. Article pairs also skip colourways of one style.
 """
@@ -43,6 +45,10 @@ class MiningConfig:
     """Baskets a category pair must be seen in (the least evidence for a mined pair)."""
     min_lift: float = 1.0
     """A pair is kept when its lift and its smoothed lift both exceed this (1: above chance)."""
+    min_z: float = 1.64
+    """...and its count exceeds the count chance predicts by this many standard deviations
+    (binomial, one-sided; 1.64 ≈ 95%), so that a lift of 1.08 on a few dozen baskets, noise,
+    is not mined."""
     prior_strength: float = 20.0
     """Pseudo-baskets of the prior in the smoothed confidence."""
     prior_lift: float = 2.0
@@ -103,6 +109,18 @@ class MinedPair:
         """Smoothed confidence over chance."""
         return self.smoothed_confidence / self.chance
 
+    @property
+    def z(self) -> float:
+        """Standard deviations the count lies above the count chance predicts (binomial)."""
+        expected = self.antecedent_baskets * self.chance
+        spread = (expected * (1.0 - self.chance)) ** 0.5
+        return (self.count - expected) / spread if spread > 0 else float("inf")
+
+    def above_chance(self, config: MiningConfig) -> bool:
+        """Lift, smoothed lift and significance all pass ``config``'s thresholds."""
+        lifts = min(self.lift, self.smoothed_lift) > config.min_lift
+        return lifts and self.z > config.min_z
+
 
 @dataclass(frozen=True)
 class MinedRelations:
@@ -159,7 +177,7 @@ def mine_categories(
     complements: list[MinedPair] = []
     substitutes: list[MinedPair] = []
     for pair in _pairs(counts, labels, declared, config.min_count, config):
-        if not (pair.lift > config.min_lift and pair.smoothed_lift > config.min_lift):
+        if not pair.above_chance(config):
             continue
         slot_a, slot_b = slots.get(pair.antecedent), slots.get(pair.consequent)
         same_slot = slot_a is not None and slot_a == slot_b
@@ -200,7 +218,7 @@ def mine_articles(
     kept = [
         pair
         for pair in _pairs(counts, labels, set(), config.article_min_count, config)
-        if pair.lift > config.min_lift and pair.smoothed_lift > config.min_lift
+        if pair.above_chance(config)
     ]
     index = {label: row for row, label in enumerate(labels)}
     kept = [

@@ -52,7 +52,10 @@ class Explainer:
             source = int(history.items[index])
             if category in self.policy.complement_codes(source):
                 name = self.catalogue.name("category", source)
-                return f"goes with the {name} you bought on {_day(history.times[index])}"
+                # a mined-only pair is a habit of shoppers, not a styling rule: say so
+                often = self.policy.often_bought(source, category)
+                verb = "often bought with" if often else "goes with"
+                return f"{verb} the {name} you bought on {_day(history.times[index])}"
         return None
 
     def _colour(self, item: int, favourite: int) -> str | None:

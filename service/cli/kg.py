@@ -20,6 +20,7 @@ from kg.store import EmbeddedStore, GraphStoreError, RemoteStore, Row
 from kg.validation import validate as validate_graph
 from service.cli.context import state
 from service.cli.output import out
+from service.graph.mining import LearnReport, learn_complements
 from service.graph.stage import build_from_catalogue
 from service.graph.stores import GraphError, open_graph_store
 from service.settings import Settings
@@ -78,6 +79,7 @@ def graph_stage(settings: Settings, engine: Engine, xkcd: Path | None = None) ->
     store = open_graph_store(settings)
     try:
         report = build_from_catalogue(engine, store, xkcd_colours=xkcd)
+        learned = learn_complements(engine, store)
     except (GraphStoreError, SyntaxError, OSError) as exc:
         raise GraphError(str(exc)) from exc
     finally:
@@ -90,6 +92,23 @@ def graph_stage(settings: Settings, engine: Engine, xkcd: Path | None = None) ->
         f"retailer concepts mapped, {len(report.unmapped):,} unmapped "
         "(`atelier kg query unmapped-concepts` lists them)"
     )
+    _print_learned(learned)
+
+
+@app.command("learn")
+def learn(ctx: typer.Context) -> None:
+    """Mine complements from the store's purchases into the graph (``kg build`` does it too)."""
+    with _graph(ctx) as store:
+        report = learn_complements(state(ctx).engine(), store)
+    _print_learned(report)
+
+
+def _print_learned(report: LearnReport) -> None:
+    out.print(
+        f"[bold]Mined from purchases[/bold] in {report.seconds:.1f} s "
+        "(`atelier kg query mined-complements` lists them):"
+    )
+    out.print(report.summary(), highlight=False)
 
 
 @app.command("query")

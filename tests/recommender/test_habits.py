@@ -30,10 +30,15 @@ def test_repurchase_probability_interval_and_article_share() -> None:
 
 
 def test_categories_bought_together_more_than_chance_are_complements() -> None:
-    rows = [(f"u{n}", "c", "coat", 0) for n in range(4)]
-    rows += [(f"u{n}", "s", "scarf", 2) for n in range(4)]
-    rows += [(f"v{n}", "t", "tee", 0) for n in range(8)]
+    # 23 baskets; coat in 7, followed by a scarf in 6 (lift 6/7 / (12/23) = 1.64, z = 1.78)
+    rows = [(f"u{n}", "c", "coat", 0) for n in range(6)]
+    rows += [(f"u{n}", "s", "scarf", 2) for n in range(6)]
+    rows += [(f"v{n}", "t", "tee", 0) for n in range(10)]
     rows += [("v0", "c", "coat", 100)]  # far apart: not together
-    learned = learn_complements(_frame(rows), HabitConfig(min_pairs=3, min_lift=1.5))
+    slots = {"coat": "outerwear", "scarf": "accessory", "tee": "top"}
+    learned = learn_complements(_frame(rows), HabitConfig(min_pairs=3), slots)
     assert learned["coat"] == ("scarf",) and "tee" not in learned
+    assert learn_complements(_frame(rows), HabitConfig(min_pairs=7), slots) == {}
+    # the same slot: a scarf after a coat is then a substitute, never a complement
+    assert learn_complements(_frame(rows), HabitConfig(), {"coat": "x", "scarf": "x"}) == {}
     assert merge_complements({"coat": ["boots"]}, learned)["coat"] == ("boots", "scarf")
