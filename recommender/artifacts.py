@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from recommender.base import Recommender
+from recommender.base import Recommender, config_from_dict
 from recommender.catalogue import Catalogue
 from recommender.data import MatrixConfig, Vocabulary
 from recommender.habits import CategoryHabit, HabitConfig
@@ -50,13 +50,17 @@ def save_fitted(
 
 
 def pipeline_config(values: dict[str, Any]) -> PipelineConfig:
-    """Inverse of ``asdict`` on a :class:`PipelineConfig`."""
+    """Inverse of ``asdict`` on a :class:`PipelineConfig`.
+
+    Tolerant of settings this version no longer has: an artifact written by an older version
+    must keep loading (user overrides, by contrast, are checked strictly).
+    """
     return PipelineConfig(
         model=values["model"],
         model_overrides=dict(values.get("model_overrides", {})),
-        matrix=MatrixConfig(**values["matrix"]),
-        habits=HabitConfig(**values["habits"]),
-        policy=PolicyConfig(**values["policy"]),
+        matrix=config_from_dict(MatrixConfig, values["matrix"], strict=False),
+        habits=config_from_dict(HabitConfig, values["habits"], strict=False),
+        policy=config_from_dict(PolicyConfig, values["policy"], strict=False),
     )
 
 

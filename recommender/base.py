@@ -164,7 +164,8 @@ class Recommender(ABC):
         if payload.get("model") not in MODELS:
             raise ValueError(f"{directory}: unknown model {payload.get('model')!r}")
         model_type, config_type = MODELS[payload["model"]]
-        model = model_type(config_from_dict(config_type, payload["config"]))
+        # tolerant: an artifact written before a setting was removed must still load
+        model = model_type(config_from_dict(config_type, payload["config"], strict=False))
         model.load_arrays(directory)
         return model
 
@@ -186,9 +187,32 @@ def config_to_dict(config: Any) -> dict[str, Any]:
     return dataclasses.asdict(config)
 
 
-def config_from_dict(config_type: type[Any], values: Mapping[str, Any]) -> Any:
-    """A config dataclass from :func:`config_to_dict` output (unknown keys ignored)."""
+class UnknownSettingError(ValueError):
+    """A config override names a setting the config does not have (a typo, or a stale name)."""
+
+
+def config_from_dict(
+    config_type: type[Any], values: Mapping[str, Any], *, strict: bool = True
+) -> Any:
+    """A config dataclass from overrides or from :func:`config_to_dict` output.
+
+    Args:
+        config_type: The config dataclass.
+        values: Field values; fields left out keep their defaults.
+        strict: Refuse keys the config does not have, so that a mistyped setting fails loudly
+            instead of training with the default; False drops them, for reading artifacts
+            written by older versions whose configs had fields since removed.
+
+    Raises:
+        UnknownSettingError: When ``strict`` and a key is not a field of ``config_type``.
+    """
     names = {f.name for f in dataclasses.fields(config_type)}
+    unknown = sorted(set(values) - names)
+    if unknown and strict:
+        raise UnknownSettingError(
+            f"{config_type.__name__} has no setting {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(sorted(names))}"
+        )
     return config_type(**{k: v for k, v in values.items() if k in names})
 
 
