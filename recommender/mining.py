@@ -19,9 +19,10 @@ the same way. A *basket* is one shopper's purchases on one day. For a pair of la
   pair needs real evidence to rise above chance.
 
 A pair is mined when it was seen in at least ``min_count`` baskets, its lift and smoothed lift
-exceed ``min_lift`` and its z exceeds ``min_z``. Two categories in the same outfit slot (or the same category) are substitutes, never
-complements: a second coat after a coat is a replacement, not an outfit. They are kept apart in
-:attr:`MinedRelations.substitutes`. Article pairs also skip colourways of one style.
+exceed ``min_lift`` and its z exceeds ``min_z``. Two categories in the same outfit slot (or the
+same category) are substitutes, never complements: a second coat after a coat is a
+replacement, not an outfit. They are kept apart in :attr:`MinedRelations.substitutes`. Article
+pairs also skip colourways of one style.
 """
 
 from __future__ import annotations
@@ -54,11 +55,12 @@ class MiningConfig:
     prior_lift: float = 2.0
     """Lift the prior assumes for a pair the hand-written table declares."""
     max_per_category: int = 6
-    """Complements kept per category, by smoothed confidence."""
+    """Complements kept per category, the strongest first (smoothed lift: the association
+    beyond the consequent's own popularity)."""
     article_min_count: int = 2
     """Baskets an article pair must be seen in."""
     articles_per_article: int = 5
-    """Article pairs kept per article, by smoothed confidence."""
+    """Article pairs kept per article, by smoothed lift."""
     max_article_pairs: int = 20_000
     """Article pairs kept in all (the best supported), so the graph stays bounded."""
     chunk_baskets: int = 1_000_000
@@ -127,7 +129,7 @@ class MinedRelations:
     """Category pairs mined from one set of purchases."""
 
     complements: tuple[MinedPair, ...]
-    """Pairs in different outfit slots, above chance, best first per antecedent."""
+    """Pairs in different outfit slots, above chance, strongest first per antecedent."""
     substitutes: tuple[MinedPair, ...]
     """Pairs in the same slot (or category) above chance: kept apart from complements."""
     window_days: float
@@ -135,7 +137,7 @@ class MinedRelations:
     shoppers: int
 
     def by_category(self) -> dict[str, tuple[str, ...]]:
-        """Antecedent category -> its mined complements, best first."""
+        """Antecedent category -> its mined complements, strongest first."""
         result: dict[str, tuple[str, ...]] = {}
         for pair in self.complements:
             result[pair.antecedent] = (*result.get(pair.antecedent, ()), pair.consequent)
@@ -347,6 +349,6 @@ def _pairs(
 
 
 def _best_per_antecedent(pairs: Sequence[MinedPair], limit: int) -> tuple[MinedPair, ...]:
-    ranked = sorted(pairs, key=lambda p: (p.antecedent, -p.smoothed_confidence, p.consequent))
+    ranked = sorted(pairs, key=lambda p: (p.antecedent, -p.smoothed_lift, p.consequent))
     groups = groupby(ranked, key=lambda p: p.antecedent)
     return tuple(pair for _, group in groups for pair in islice(group, limit))

@@ -1,0 +1,146 @@
+"""Mined pairs in graph/learned: stored with provenance, projected, queried and validated."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kg import queries
+from kg.learned import MinedPairRecord, purchase_context, put_mined_pairs
+from kg.loading import build_graph
+from kg.projection import GraphKnowledge
+from kg.records import ArticleRecord, SalesRecord, VisionRecord
+from kg.store import EmbeddedStore
+from kg.validation import validate
+
+Catalogue = tuple[list[ArticleRecord], list[SalesRecord], list[VisionRecord]]
+ATL = "https://w3id.org/atelier/vocab#"
+
+WHEN = datetime(2024, 5, 3, 12, 0, tzinfo=UTC)
+
+
+def _pair(
+    kind: str, antecedent: str, consequent: str, count: int, **figures: float
+) -> MinedPairRecord:
+    base = MinedPairRecord(
+        kind=kind,
+        antecedent=antecedent,
+        consequent=consequent,
+        count=count,
+        same_basket=1,
+        antecedent_baskets=40,
+        baskets=1_000,
+        window_days=30.0,
+        support=count / 1_000,
+        confidence=count / 40,
+        smoothed_confidence=count / 50,
+        lift=2.5,
+    )
+    return replace(base, **figures)  # type: ignore[arg-type]
+
+
+PAIRS = [
+    _pair("complement", "jeans", "belt", 12),  # not declared: only purchases say so
+    _pair("complement", "jeans", "sneakers", 5),  # declared too
+    _pair("substitute", "jeans", "trousers", 9),
+    _pair("article", "A1", "A2", 3),
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path, catalogue: Catalogue) -> EmbeddedStore:
+    store = EmbeddedStore(None)
+    build_graph(store, *catalogue, workdir=tmp_path)
+    put_mined_pairs(store, "demo", PAIRS, WHEN)
+    return store
+
+
+def test_the_projection_puts_mined_complements_first_then_the_prior(store: EmbeddedStore) -> None:
+    knowledge = GraphKnowledge.from_store(store)
+    assert list(knowledge.complements("jeans")) == [
+        "belt",  # mined, confidence 12/50
+        "sneakers",  # mined, 5/50, and declared
+        "boots",  # the hand-written prior, in name order
+        "shirt",
+        "t-shirt",
+    ]
+    mined = knowledge.mined_complements("jeans")
+    assert set(mined) == {"belt", "sneakers"}  # the substitute is kept apart
+    assert mined["belt"].confidence == pytest.approx(12 / 50) and not mined["belt"].declared
+    assert mined["sneakers"].declared and mined["sneakers"].lift == pytest.approx(2.5)
+    assert knowledge.declared_complements("jeans") == ["boots", "shirt", "sneakers", "t-shirt"]
+    assert knowledge.bought_with("A1") == {"A2": pytest.approx(3 / 50)}
+    assert knowledge.mined_complements("socks") == {} and knowledge.bought_with("A2") == {}
+
+
+def test_mining_a_source_again_replaces_its_pairs_and_keeps_the_others(
+    store: EmbeddedStore,
+) -> None:
+    put_mined_pairs(store, "demo", [_pair("complement", "jeans", "belt", 20)], WHEN)
+    put_mined_pairs(store, "other", [_pair("complement", "jeans", "sneakers", 30)], WHEN)
+    mined = GraphKnowledge.from_store(store).mined_complements("jeans")
+    assert {k: v.confidence for k, v in mined.items()} == {"belt": 0.4, "sneakers": 0.6}
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?r <https://w3id.org/atelier/vocab#pairCount> ?c }"
+    assert store.select(count)[0]["n"] == "2"
+
+
+def test_the_bundled_query_lists_pairs_with_their_figures_and_provenance(
+    store: EmbeddedStore,
+) -> None:
+    assert {"mined-complements", "bought-together"} <= set(queries.names())
+    rows = store.select(queries.bind(queries.load("mined-complements"), {"category": "jeans"}))
+    assert [(r["complement"], r["relation"], r["declared"]) for r in rows] == [
+        ("belt", "complement", "false"),
+        ("sneakers", "complement", "true"),
+        ("trousers", "substitute", "false"),
+    ]
+    belt = rows[0]
+    assert (belt["source"], belt["pairs"], belt["baskets_with_category"]) == ("demo", "12", "40")
+    assert float(belt["window_days"]) == 30 and float(belt["support"]) == pytest.approx(0.012)
+    assert belt["computed_at"].startswith("2024-05-03T12:00:00")
+    articles = store.select(queries.load("bought-together"))
+    assert [(r["article"], r["with_article"], r["pairs"]) for r in articles] == [("A1", "A2", "3")]
+
+
+def test_the_shapes_cover_the_mined_statements(store: EmbeddedStore) -> None:
+    assert validate(store).conforms
+    put_mined_pairs(
+        store,
+        "bad",
+        [
+            _pair("complement", "jeans", "trousers", 5),  # one slot: a substitute
+            _pair("complement", "jeans", "belt", 5, lift=0.8),  # below chance
+        ],
+        WHEN,
+    )
+    # another writer (SPARQL update) breaks a pair's counts and drops its provenance
+    pair = "<https://w3id.org/atelier/id/mined/article/demo/A1/A2>"
+    store.update(
+        f"DELETE WHERE {{ GRAPH ?g {{ {pair} <http://www.w3.org/ns/prov#generatedAtTime> ?t }} }};"
+        f"INSERT DATA {{ GRAPH <https://w3id.org/atelier/graph/learned> "
+        f"{{ {pair} <{ATL}sameBasketCount> 7 }} }}"
+    )
+    report = validate(store)
+    assert not report.conforms
+    messages = " | ".join(report.violations)
+    assert "joins two outfit slots" in messages
+    assert "more often than chance" in messages
+    assert "generatedAtTime" in messages and "sameBasketCount" in messages
+
+
+def test_records_that_cannot_be_true_are_refused(store: EmbeddedStore) -> None:
+    with pytest.raises(ValueError, match="with itself"):
+        put_mined_pairs(store, "demo", [_pair("complement", "jeans", "jeans", 3)])
+    with pytest.raises(ValueError, match="unknown kind"):
+        put_mined_pairs(store, "demo", [_pair("outfit", "jeans", "belt", 3)])
+
+
+def test_the_miner_reads_categories_styles_slots_and_the_prior(store: EmbeddedStore) -> None:
+    context = purchase_context(store)
+    assert context.articles["A1"] == ("jeans", "S1")
+    assert context.articles["A2"] == ("t-shirt", "S2")
+    assert context.slots["jeans"] == "bottom" and context.slots["t-shirt"] == "top"
+    assert sorted(context.declared["jeans"]) == ["boots", "shirt", "sneakers", "t-shirt"]

@@ -1,0 +1,136 @@
+"""Complements mined from purchase baskets, on tiny purchases counted by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from recommender.mining import MinedPair, MiningConfig, mine_articles, mine_categories
+
+SLOTS = {"coat": "outerwear", "jacket": "outerwear", "scarf": "accessory", "tee": "top"}
+#: Thresholds low enough for eight baskets; the significance test has its own case below.
+LOOSE = MiningConfig(min_count=2, min_z=0.0, prior_strength=4.0, prior_lift=2.0)
+
+
+def _frame(rows: list[tuple[str, str, int]], label: str = "category") -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["user_id", label, "day"])
+
+
+def coat_then_scarf() -> pd.DataFrame:
+    """Eight baskets: u1 buys a coat, a scarf two days later; u2 both the same day; u3 a scarf
+    50 days after the coat; u4-u6 a tee each."""
+    rows = [("u1", "coat", 0), ("u1", "scarf", 2), ("u2", "coat", 0), ("u2", "scarf", 0)]
+    rows += [("u3", "coat", 0), ("u3", "scarf", 50)]
+    rows += [(f"u{n}", "tee", 0) for n in (4, 5, 6)]
+    return _frame(rows)
+
+
+def _only(pairs: tuple[MinedPair, ...], antecedent: str, consequent: str) -> MinedPair:
+    found = [p for p in pairs if (p.antecedent, p.consequent) == (antecedent, consequent)]
+    assert len(found) == 1, pairs
+    return found[0]
+
+
+def test_support_confidence_lift_and_smoothing_by_hand() -> None:
+    mined = mine_categories(coat_then_scarf(), SLOTS, {"coat": ["scarf"]}, LOOSE)
+    assert (mined.baskets, mined.shoppers, mined.window_days) == (8, 6, 30.0)
+    pair = _only(mined.complements, "coat", "scarf")
+    # coat baskets: u1 d0, u2 d0, u3 d0; followed by a scarf within 30 days: u1 and u2
+    assert (pair.count, pair.same_basket, pair.antecedent_baskets) == (2, 1, 3)
+    # baskets followed by a scarf: u1 d0, u1 d2, u2 d0, u3 d50 -> 4 of 8
+    assert pair.chance == pytest.approx(0.5)
+    assert pair.support == pytest.approx(2 / 8)
+    assert pair.confidence == pytest.approx(2 / 3)
+    assert pair.lift == pytest.approx(4 / 3)
+    # declared: prior confidence 0.5 * 2 = 1.0 over 4 pseudo-baskets
+    assert pair.smoothed_confidence == pytest.approx((2 + 4 * 1.0) / (3 + 4))
+    assert pair.declared
+    # scarf -> coat: only u2's shared basket, under min_count
+    assert [p.consequent for p in mined.complements if p.antecedent == "scarf"] == []
+
+
+def test_without_a_prior_the_confidence_shrinks_toward_chance() -> None:
+    pair = _only(mine_categories(coat_then_scarf(), SLOTS, {}, LOOSE).complements, "coat", "scarf")
+    assert pair.smoothed_confidence == pytest.approx((2 + 4 * 0.5) / (3 + 4))
+    assert not pair.declared
+
+
+def test_the_window_decides_what_counts_as_bought_with() -> None:
+    month = mine_categories(coat_then_scarf(), SLOTS, {}, LOOSE)
+    assert _only(month.complements, "coat", "scarf").count == 2
+    config = MiningConfig(min_count=2, min_z=0.0, prior_strength=4.0, window_days=60)
+    pair = _only(mine_categories(coat_then_scarf(), SLOTS, {}, config).complements, "coat", "scarf")
+    # u3's scarf on day 50 now counts; chance: u1 d0, u1 d2, u2 d0, u3 d0, u3 d50 -> 5 of 8
+    assert pair.count == 3 and pair.lift == pytest.approx(1.0 / (5 / 8))
+    # the same day only: u2's basket alone, below chance (1/3 vs 3/8) unless the bar is lowered
+    same_day = MiningConfig(min_count=1, min_z=-1.0, min_lift=0.5, window_days=0)
+    pair = _only(
+        mine_categories(coat_then_scarf(), SLOTS, {}, same_day).complements, "coat", "scarf"
+    )
+    assert pair.count == pair.same_basket == 1
+
+
+def test_same_slot_pairs_are_substitutes_and_a_category_never_pairs_with_itself() -> None:
+    rows = [("u1", "coat", 0), ("u1", "jacket", 3), ("u1", "coat", 5), ("u2", "coat", 0)]
+    rows += [("u2", "jacket", 1), ("u3", "tee", 0), ("u4", "tee", 0), ("u5", "tee", 0)]
+    mined = mine_categories(_frame(rows), SLOTS, {}, LOOSE)
+    assert mined.complements == ()
+    assert [(p.antecedent, p.consequent) for p in mined.substitutes] == [("coat", "jacket")]
+    unknown_slots = mine_categories(_frame(rows), {}, {}, LOOSE)
+    assert [(p.antecedent, p.consequent) for p in unknown_slots.complements] == [("coat", "jacket")]
+
+
+def test_pairs_at_or_below_chance_or_within_noise_are_not_mined() -> None:
+    # everybody buys a tee with everything: a tee after a coat is no more likely than after
+    # any purchase (lift 1)
+    rows = [(f"u{n}", c, 0) for n in range(6) for c in ("coat", "tee")]
+    rows += [(f"v{n}", "tee", 0) for n in range(6)]
+    assert mine_categories(_frame(rows), SLOTS, {}, LOOSE).complements == ()
+    # lift 4/3 on three coat baskets is within noise: z = (2 - 1.5) / sqrt(1.5 * 0.5) = 0.58
+    pairs = mine_categories(coat_then_scarf(), SLOTS, {}, MiningConfig(min_count=2))
+    assert pairs.complements == ()
+
+
+def test_counting_a_few_shoppers_at_a_time_changes_nothing() -> None:
+    rows = [(f"u{n}", c, d) for n in range(30) for c, d in (("coat", n % 4), ("scarf", n % 7))]
+    rows += [(f"v{n}", "tee", n) for n in range(40)]
+    whole = mine_categories(_frame(rows), SLOTS, {}, LOOSE)
+    chunked = mine_categories(
+        _frame(rows), SLOTS, {}, MiningConfig(**{**vars(LOOSE), "chunk_baskets": 3})
+    )
+    assert whole == chunked and whole.complements
+
+
+def test_at_most_max_per_category_complements_best_first() -> None:
+    rows = [("u1", "coat", 0), ("u1", "scarf", 0), ("u1", "tee", 1), ("u2", "coat", 0)]
+    rows += [("u2", "scarf", 0), ("u2", "tee", 1), ("u3", "coat", 0), ("u3", "scarf", 0)]
+    rows += [(f"v{n}", "jacket", 0) for n in range(6)]
+    mined = mine_categories(_frame(rows), SLOTS, {}, MiningConfig(min_count=2, min_z=0.0))
+    # of 11 baskets: coat -> scarf 3 of 3 (chance 3/11), coat -> tee 2 of 3 (chance 4/11); the
+    # smoothed confidence favours the popular tee, the smoothed lift (the ranking) the scarf
+    scarf, tee = _only(mined.complements, "coat", "scarf"), _only(mined.complements, "coat", "tee")
+    assert tee.smoothed_confidence > scarf.smoothed_confidence
+    assert mined.by_category()["coat"] == ("scarf", "tee")
+    config = MiningConfig(min_count=2, min_z=0.0, max_per_category=1)
+    assert mine_categories(_frame(rows), SLOTS, {}, config).by_category()["coat"] == ("scarf",)
+
+
+def test_article_pairs_skip_colourways_and_same_slot_and_are_bounded() -> None:
+    rows = []
+    for n in range(4):
+        rows += [(f"u{n}", "coat-black", 0), (f"u{n}", "coat-navy", 0), (f"u{n}", "scarf", 1)]
+        rows += [(f"u{n}", "jacket", 2)]
+    rows += [(f"v{n}", "tee", 0) for n in range(8)]
+    frame = _frame(rows, "item_id")
+    frame["style"] = frame["item_id"].map({"coat-black": "S1", "coat-navy": "S1"}).fillna("")
+    frame["slot"] = frame["item_id"].map(
+        {"coat-black": "outer", "coat-navy": "outer", "jacket": "outer", "scarf": "acc"}
+    )
+    config = MiningConfig(article_min_count=2, min_z=0.0)
+    pairs = {(p.antecedent, p.consequent) for p in mine_articles(frame, config)}
+    assert pairs == {("coat-black", "scarf"), ("coat-navy", "scarf"), ("scarf", "jacket")}
+    bounded = mine_articles(
+        frame, MiningConfig(article_min_count=2, min_z=0.0, max_article_pairs=2)
+    )
+    assert len(bounded) == 2
+    assert mine_articles(frame.iloc[:0], config) == ()
