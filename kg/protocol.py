@@ -4,15 +4,20 @@ Pure logic (no I/O): ``service.api.sparql`` hands in the method, headers, URL pa
 body; :mod:`kg.endpoint` executes what comes out. Status codes:
 
 - 400 malformed request: no or several ``query``/``update`` strings, a body that is not UTF-8,
-  a query the parser rejects (with the parser's message);
+  a query the parser rejects (with the parser's message), ``using-graph-uri`` /
+  ``using-named-graph-uri`` beside an update's own ``USING`` or ``WITH``;
 - 403 a query or update that would reach the network (``SERVICE``, ``LOAD``), or an update
   while updates are disabled; 401 an update without the right bearer token;
 - 405 a method the operation does not define (only GET and POST for queries, POST for
   updates), with ``Allow``; 415 a POST body that is neither form-encoded nor
-  ``application/sparql-query`` (``application/sparql-update`` for updates);
+  ``application/sparql-query`` (``application/sparql-update`` for updates), or one declaring
+  a charset other than UTF-8;
 - 406 when no serialisation the client accepts fits the query form;
 - 503 a query that ran past the timeout (and was killed); 500 a result over the size limit
   (the protocol's "query request refused").
+
+Relative IRIs resolve against the request URL without its query string (the protocol lets the
+service choose the base IRI, and "MAY be the service endpoint").
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+
+from kg.update_dataset import blank_opaque, declares_dataset
 
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
@@ -63,15 +72,22 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     media_type: str = "application/sparql-results+json"
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class UpdateRequest:
-    """An update operation with its protocol-level ``USING`` graphs."""
+    """An update operation with the protocol's dataset (``using-graph-uri`` and its kin).
+
+    The embedded store writes the dataset into the text as ``USING`` clauses
+    (:func:`kg.update_dataset.with_using`); a remote store gets them as parameters, since a
+    store serving the union of its graphs may refuse ``USING`` in the text (oxigraph does).
+    """
 
     update: str
     using_graphs: tuple[str, ...] = ()
     using_named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +109,24 @@ class HttpParts:
     url_params: Sequence[tuple[str, str]]
     body: bytes
     accept: str | None = None
+    url: str | None = None
+
+
+def base_iri(parts: HttpParts) -> str | None:
+    """The request URL without its query string: the base IRI of the request's text.
+
+    None when there is no URL or it is not a valid IRI (the Host header is the client's).
+    """
+    url = parts.url.split("?", 1)[0] if parts.url else None
+    try:
+        return ox.NamedNode(url).value if url else None
+    except ValueError:
+        return None
+
+
+def wants_description(parts: HttpParts) -> bool:
+    """A GET without any parameter asks for the service description (SPARQL 1.1 SD, 2)."""
+    return parts.method.upper() == "GET" and not parts.url_params
 
 
 def parse_query(parts: HttpParts) -> QueryRequest:
@@ -110,9 +144,10 @@ def parse_query(parts: HttpParts) -> QueryRequest:
     media_type = negotiate(parts.accept, form)
     return QueryRequest(
         query,
-        tuple(params.get("default-graph-uri", [])),
-        tuple(params.get("named-graph-uri", [])),
+        graph_iris(params, "default-graph-uri"),
+        graph_iris(params, "named-graph-uri"),
         media_type,
+        base_iri(parts),
     )
 
 
@@ -127,11 +162,15 @@ def parse_update(parts: HttpParts) -> UpdateRequest:
         raise ProtocolError(400, "a query cannot be sent to the update endpoint")
     update = _single(params, "update")
     refuse_network_access(update)
-    return UpdateRequest(
-        update,
-        tuple(params.get("using-graph-uri", [])),
-        tuple(params.get("using-named-graph-uri", [])),
-    )
+    using = graph_iris(params, "using-graph-uri")
+    using_named = graph_iris(params, "using-named-graph-uri")
+    if (using or using_named) and declares_dataset(update):
+        raise ProtocolError(
+            400,
+            "using-graph-uri / using-named-graph-uri cannot be combined with an update "
+            "that has its own USING, USING NAMED or WITH (SPARQL 1.1 Protocol 2.2.3)",
+        )
+    return UpdateRequest(update, using, using_named, base_iri(parts))
 
 
 def _operation_params(
@@ -143,7 +182,8 @@ def _operation_params(
     params = _group(parts.url_params)
     if method == "GET":
         return params
-    content_type = (parts.content_type or "").split(";")[0].strip().lower()
+    content_type = media_type_of(parts.content_type)
+    refuse_other_charsets(parts.content_type)
     text = _utf8(parts.body)
     if content_type == FORM_TYPE:
         for key, values in _group(parse_qsl(text, keep_blank_values=True)).items():
@@ -157,6 +197,47 @@ def _operation_params(
     raise ProtocolError(
         415, f"POST bodies must be {FORM_TYPE} or {direct_type}, not {content_type or 'untyped'}"
     )
+
+
+def graph_iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    """The values of a dataset parameter, each checked to be an absolute IRI.
+
+    Raises:
+        ProtocolError: 400 naming the parameter and the value that is not an IRI.
+    """
+    for value in params.get(name, []):
+        check_iri(value, name)
+    return tuple(params.get(name, []))
+
+
+def check_iri(value: str, name: str) -> None:
+    """Refuse a value that is not an absolute IRI (it would otherwise reach the query text).
+
+    Raises:
+        ProtocolError: 400 naming the parameter and the value.
+    """
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        raise ProtocolError(400, f"{name}={value!r} is not an absolute IRI: {exc}") from exc
+
+
+def media_type_of(content_type: str | None) -> str:
+    """The media type of a Content-Type header, lower-cased, without its parameters."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def refuse_other_charsets(content_type: str | None) -> None:
+    """Refuse a body declared in a charset other than UTF-8 (the protocol's only encoding).
+
+    Raises:
+        ProtocolError: 415 naming the declared charset.
+    """
+    for parameter in (content_type or "").split(";")[1:]:
+        key, _, value = parameter.partition("=")
+        charset = value.strip().strip('"').lower()
+        if key.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
+            raise ProtocolError(415, f"bodies must be UTF-8, not {value.strip()}")
 
 
 def _group(pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
@@ -181,18 +262,12 @@ def _single(params: dict[str, list[str]], name: str) -> str:
     return values[0]
 
 
-# Strings, IRIs and comments are blanked before looking for keywords, so that "SERVICE" in a
-# literal or an IRI is not mistaken for the operator.
-_OPAQUE = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
-)
 _KEYWORD = re.compile(r"(?<![\w:?$])(SERVICE|LOAD)(?![\w:-])", re.IGNORECASE)
 _FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.IGNORECASE)
 
 
 def _code(text: str) -> str:
-    return _OPAQUE.sub(" ", text)
+    return blank_opaque(text)
 
 
 def refuse_network_access(text: str) -> None:
@@ -219,6 +294,15 @@ def negotiate(accept: str | None, form: str | None) -> str:
         ProtocolError: 406 when nothing the client accepts fits the form.
     """
     table = GRAPH_TYPES if form in ("construct", "describe") else RESULT_TYPES
+    return negotiate_among(accept, table, f"{form} query")
+
+
+def negotiate_among(accept: str | None, table: dict[str, str], what: str) -> str:
+    """The type of ``table`` (alias → canonical type, first = default) the client prefers.
+
+    Raises:
+        ProtocolError: 406 naming what was asked for and the types offered.
+    """
     default = next(iter(table.values()))
     ranges = _accept_ranges(accept or "*/*")
     for media_range, _quality in ranges:
@@ -232,7 +316,14 @@ def negotiate(accept: str | None, form: str | None) -> str:
             if match:
                 return match
     offered = ", ".join(sorted(set(table.values())))
-    raise ProtocolError(406, f"none of the accepted types fits a {form} query; offered: {offered}")
+    raise ProtocolError(406, f"none of the accepted types fits a {what}; offered: {offered}")
+
+
+def content_type(media_type: str) -> str:
+    """The Content-Type header of an answer: textual types say they are UTF-8."""
+    textual = media_type.startswith("text/") or media_type.endswith(("json", "xml", "trig"))
+    textual = textual or media_type in ("application/n-triples", "application/n-quads")
+    return f"{media_type}; charset=utf-8" if textual else media_type
 
 
 def _accept_ranges(accept: str) -> list[tuple[str, float]]:

@@ -19,7 +19,15 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from kg.protocol import ProtocolError, ProtocolResponse, QueryRequest, UpdateRequest
+from kg.graphstore import GraphRequest, run_graph_request
+from kg.protocol import (
+    ProtocolError,
+    ProtocolResponse,
+    QueryRequest,
+    UpdateRequest,
+    content_type,
+)
+from kg.update_dataset import with_using
 
 _CONTEXT = mp.get_context("spawn")  # never fork a threaded server
 
@@ -74,7 +82,13 @@ class QueryWorker:
         """Run an update; 503 when it runs past the timeout (it is then not applied)."""
         return self._call(("update", request))
 
-    def _call(self, message: tuple[str, QueryRequest | UpdateRequest]) -> ProtocolResponse:
+    def graph(self, request: GraphRequest) -> ProtocolResponse:
+        """Run a Graph Store Protocol request, under the same timeout and size limit."""
+        return self._call(("graph", request))
+
+    def _call(
+        self, message: tuple[str, QueryRequest | UpdateRequest | GraphRequest]
+    ) -> ProtocolResponse:
         with self._lock:
             if not self._process.is_alive():
                 self._start()
@@ -110,8 +124,11 @@ class QueryWorker:
             self._conn.close()
 
 
+_TEXT = "text/plain; charset=utf-8"
+
+
 def _error(status: int, message: str) -> ProtocolResponse:
-    return ProtocolResponse(status, message.encode(), "text/plain; charset=utf-8")
+    return ProtocolResponse(status, message.encode(), _TEXT)
 
 
 def serve(conn: Connection, path: str, max_bytes: int) -> None:
@@ -131,6 +148,8 @@ def serve(conn: Connection, path: str, max_bytes: int) -> None:
             conn.send(run_query(store, request, max_bytes))
         elif isinstance(request, UpdateRequest):
             conn.send(run_update(store, request))
+        elif isinstance(request, GraphRequest):
+            conn.send(run_graph(store, request, max_bytes))
 
 
 def run_query(store: ox.Store, request: QueryRequest, max_bytes: int) -> ProtocolResponse:
@@ -146,22 +165,23 @@ def run_query(store: ox.Store, request: QueryRequest, max_bytes: int) -> Protoco
         return _error(exc.status, exc.message)
     except (OSError, ValueError, RuntimeError) as exc:
         return _error(500, f"query failed: {exc}")
-    return ProtocolResponse(200, body, _content_type(request.media_type))
+    return ProtocolResponse(200, body, content_type(request.media_type))
 
 
 def _execute(
     store: ox.Store, request: QueryRequest
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     # The protocol's dataset, when given, replaces the store's (union) default graph.
+    base = request.base_iri
     if not request.default_graphs and not request.named_graphs:
-        return store.query(request.query, use_default_graph_as_union=True)
+        return store.query(request.query, base_iri=base, use_default_graph_as_union=True)
     # A protocol dataset is complete: graphs it does not name are not in it (SPARQL 1.1
     # Protocol 2.1.4), so an empty list means an empty default graph or no named graphs.
     default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
         ox.NamedNode(g) for g in request.default_graphs
     ]
     named: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in request.named_graphs]
-    return store.query(request.query, default_graph=default, named_graphs=named)
+    return store.query(request.query, base_iri=base, default_graph=default, named_graphs=named)
 
 
 class ResultTooLarge(Exception):
@@ -206,19 +226,32 @@ def _serialise(result: object, media_type: str, max_bytes: int) -> bytes:
     return b"".join(buffer.chunks)
 
 
-def _content_type(media_type: str) -> str:
-    textual = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
-    return f"{media_type}; charset=utf-8" if textual else media_type
-
-
 def run_update(store: ox.Store, request: UpdateRequest) -> ProtocolResponse:
-    """Execute an update; protocol-level USING graphs are not supported."""
+    """Execute an update (in one transaction: all of it applies, or none)."""
+    update = request.update
     if request.using_graphs or request.using_named_graphs:
-        return _error(400, "using-graph-uri and using-named-graph-uri are not supported")
+        update = with_using(update, request.using_graphs, request.using_named_graphs)
     try:
-        store.update(request.update)
+        store.update(update, base_iri=request.base_iri)
     except SyntaxError as exc:
         return _error(400, f"SPARQL syntax error: {exc}")
     except (OSError, ValueError, RuntimeError) as exc:
         return _error(500, f"update failed: {exc}")
     return ProtocolResponse(204, b"", "text/plain")
+
+
+def run_graph(store: ox.Store, request: GraphRequest, max_bytes: int) -> ProtocolResponse:
+    """Run a Graph Store Protocol request; a graph read is refused past the size limit."""
+    buffer = LimitedBuffer(max_bytes)
+    try:
+        answer = run_graph_request(store, request, cast(IO[bytes], buffer))
+    except ResultTooLarge:
+        return _error(500, f"the graph is larger than {max_bytes:,} bytes")
+    except ProtocolError as exc:
+        return ProtocolResponse(exc.status, exc.message.encode(), _TEXT, exc.headers)
+    except SyntaxError as exc:
+        return _error(400, f"SPARQL syntax error: {exc}")
+    except (OSError, ValueError, RuntimeError) as exc:
+        return _error(500, f"graph store request failed: {exc}")
+    body = b"".join(buffer.chunks)
+    return ProtocolResponse(answer.status, body, answer.media_type, answer.headers)

@@ -1,8 +1,11 @@
-"""The SPARQL 1.1 Protocol endpoint: ``/sparql`` (read-only) and ``/sparql/update`` (token).
+"""The SPARQL 1.1 endpoints: ``/sparql`` (read-only), ``/sparql/update`` and ``/sparql/graph``.
 
-The protocol itself lives in :mod:`kg.protocol` and execution in :mod:`kg.worker` (embedded
-store, killable) or :mod:`kg.endpoint` (remote store); this module only moves HTTP in and out,
-checks the update token and holds the endpoint the lifespan opened.
+``/sparql`` answers queries, and its service description on a GET without parameters;
+``/sparql/update`` takes updates; ``/sparql/graph`` is the Graph Store HTTP Protocol (reads for
+everyone, writes with the update token, like ``/sparql/update``). The protocols live in
+:mod:`kg.protocol`, :mod:`kg.graphstore` and :mod:`kg.description`, execution in
+:mod:`kg.worker` (embedded store, killable) or :mod:`kg.endpoint` (remote store); this module
+only moves HTTP in and out, checks the update token and holds the endpoint the lifespan opened.
 """
 
 from __future__ import annotations
@@ -15,8 +18,19 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from kg.description import ServiceFacts, describe
 from kg.endpoint import RemoteEndpoint, SparqlEndpoint
-from kg.protocol import HttpParts, ProtocolError, parse_query, parse_update
+from kg.graphstore import parse_graph_request
+from kg.protocol import (
+    HttpParts,
+    ProtocolError,
+    ProtocolResponse,
+    content_type,
+    negotiate,
+    parse_query,
+    parse_update,
+    wants_description,
+)
 from kg.worker import QueryWorker, WorkerConfig
 from service.graph.stores import remote_config
 from service.settings import Settings
@@ -30,15 +44,21 @@ _Handler = Callable[[Request], Awaitable[Response]]
 DOCUMENTED = ("GET", "POST")
 #: Routed too, but left out of the schema, so the protocol, not the router, answers 405 + Allow.
 UNDOCUMENTED = ["PUT", "DELETE", "PATCH"]
+#: The Graph Store Protocol's methods; PATCH is routed only to be answered 405 with Allow.
+GRAPH_METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
+GRAPH_PATH = "/sparql/graph"
 
 
-def _sparql_route(path: str, summary: str) -> Callable[[_Handler], _Handler]:
+def _sparql_route(
+    path: str, summary: str, documented: tuple[str, ...] = DOCUMENTED
+) -> Callable[[_Handler], _Handler]:
     """Route every method of ``path`` to one handler, each documented method on its own."""
+    hidden = [m for m in (*UNDOCUMENTED, "HEAD") if m not in documented]
 
     def register(handler: _Handler) -> _Handler:
-        for method in DOCUMENTED:
+        for method in documented:
             router.add_api_route(path, handler, methods=[method], summary=summary)
-        router.add_api_route(path, handler, methods=UNDOCUMENTED, include_in_schema=False)
+        router.add_api_route(path, handler, methods=hidden, include_in_schema=False)
         return handler
 
     return register
@@ -104,6 +124,7 @@ async def _parts(request: Request) -> HttpParts:
         url_params=list(request.query_params.multi_items()),
         body=await request.body(),
         accept=request.headers.get("accept"),
+        url=str(request.url),
     )
 
 
@@ -119,16 +140,72 @@ def _error(exc: ProtocolError) -> Response:
     return Response(exc.message, exc.status, headers, "text/plain; charset=utf-8")
 
 
-@_sparql_route("/sparql", "SPARQL 1.1 query (read-only)")
+def _answer(answer: ProtocolResponse) -> Response:
+    return Response(answer.body, answer.status, answer.headers, answer.media_type)
+
+
+@_sparql_route("/sparql", "SPARQL 1.1 query (read-only), or the service description")
 async def query(request: Request) -> Response:
-    """SPARQL 1.1 Protocol query operation: GET, POST form-encoded or POST direct."""
+    """SPARQL 1.1 Protocol query operation: GET, POST form-encoded or POST direct.
+
+    A GET without any parameter answers the SPARQL 1.1 Service Description (Turtle unless
+    the Accept header asks for N-Triples, RDF/XML or JSON-LD).
+    """
     try:
-        parsed = parse_query(await _parts(request))
+        parts = await _parts(request)
+        if wants_description(parts):
+            return _description(request, parts)
+        parsed = parse_query(parts)
         endpoint = await _service(request).ready_endpoint()
     except ProtocolError as exc:
         return _error(exc)
-    answer = await run_in_threadpool(endpoint.query, parsed)
-    return Response(answer.body, answer.status, answer.headers, answer.media_type)
+    return _answer(await run_in_threadpool(endpoint.query, parsed))
+
+
+def _description(request: Request, parts: HttpParts) -> Response:
+    settings: Settings = request.app.state.settings
+    base = str(request.base_url).rstrip("/")
+    facts = ServiceFacts(
+        query_url=base + "/sparql",
+        update_url=base + "/sparql/update" if _service(request).token else None,
+        graph_store_url=base + GRAPH_PATH,
+        timeout_s=settings.sparql_timeout_s,
+        max_result_bytes=settings.sparql_max_result_bytes,
+    )
+    media_type = negotiate(parts.accept, "describe")
+    return Response(describe(facts, media_type), 200, media_type=content_type(media_type))
+
+
+@_sparql_route(GRAPH_PATH, "SPARQL 1.1 Graph Store Protocol (writes: token)", GRAPH_METHODS)
+async def graph_store(request: Request) -> Response:
+    """Graph Store HTTP Protocol: ``?graph=IRI``, ``?default`` or the whole dataset.
+
+    GET and HEAD for everyone (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD); PUT
+    (replace), POST (add; to the endpoint itself: a new graph) and DELETE with
+    ``Authorization: Bearer $SPARQL_UPDATE_TOKEN``.
+    """
+    return await _graph_store(request, "")
+
+
+@_sparql_route(GRAPH_PATH + "/{path:path}", "Graph Store Protocol by URL", GRAPH_METHODS)
+async def graph_store_direct(request: Request) -> Response:
+    """The Graph Store Protocol on the graph whose IRI is this URL (direct identification)."""
+    return await _graph_store(request, request.path_params["path"])
+
+
+async def _graph_store(request: Request, path: str) -> Response:
+    try:
+        parts = await _parts(request)
+        service = _service(request)
+        if parts.method.upper() not in ("GET", "HEAD"):
+            # The token comes first: without it, not even the body is looked at.
+            _check_token(service.token, request.headers.get("authorization"))
+        endpoint_url = str(request.base_url).rstrip("/") + GRAPH_PATH
+        parsed = parse_graph_request(parts, endpoint_url, path)
+        endpoint = await service.ready_endpoint()
+    except ProtocolError as exc:
+        return _error(exc)
+    return _answer(await run_in_threadpool(endpoint.graph, parsed))
 
 
 @_sparql_route("/sparql/update", "SPARQL 1.1 update (token)")
@@ -142,8 +219,7 @@ async def update(request: Request) -> Response:
         endpoint = await service.ready_endpoint()
     except ProtocolError as exc:
         return _error(exc)
-    answer = await run_in_threadpool(endpoint.update, parsed)
-    return Response(answer.body, answer.status, answer.headers, answer.media_type)
+    return _answer(await run_in_threadpool(endpoint.update, parsed))
 
 
 def _check_token(expected: str | None, authorization: str | None) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from oxigraph_server import OxigraphServer, find_oxigraph
+from oxigraph_server import OxigraphServer, serve_oxigraph
 
 from kg.build import BuildReport, write_dataset
 from kg.records import (
@@ -102,12 +102,7 @@ def tiny() -> tuple[ox.Store, BuildReport]:
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """A real ``oxigraph serve`` for the session (skips when the CLI is not installed)."""
-    binary = find_oxigraph()
-    if binary is None:
-        pytest.skip("the oxigraph CLI is not installed (pip install oxigraph)")
-    server = OxigraphServer(binary, tmp_path_factory.mktemp("oxigraph"))
-    yield server
-    server.stop()
+    yield from serve_oxigraph(tmp_path_factory.mktemp("oxigraph"))
 
 
 @pytest.fixture(params=["embedded", "remote"])

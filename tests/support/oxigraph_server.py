@@ -7,9 +7,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
 
 def find_oxigraph() -> str | None:
@@ -85,3 +87,16 @@ class OxigraphServer:
             self.process.wait()
         if self.process.stderr is not None:
             self.process.stderr.close()
+
+
+def serve_oxigraph(location: Path) -> Iterator[OxigraphServer]:
+    """A fixture body: ``oxigraph serve`` on ``location`` until the fixture ends.
+
+    Skips the test when the ``oxigraph`` CLI is not installed.
+    """
+    binary = find_oxigraph()
+    if binary is None:
+        pytest.skip("the oxigraph CLI is not installed (pip install oxigraph)")
+    server = OxigraphServer(binary, location)
+    yield server
+    server.stop()

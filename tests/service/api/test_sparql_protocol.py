@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
-from oxigraph_server import OxigraphServer, find_oxigraph
+from oxigraph_server import OxigraphServer, serve_oxigraph
 
 from kg.loading import build_graph
 from kg.namespaces import graph_iri
@@ -48,12 +48,7 @@ def catalogue() -> tuple[list[ArticleRecord], list[SalesRecord]]:
 
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    binary = find_oxigraph()
-    if binary is None:
-        pytest.skip("the oxigraph CLI is not installed (pip install oxigraph)")
-    server = OxigraphServer(binary, tmp_path_factory.mktemp("oxigraph"))
-    yield server
-    server.stop()
+    yield from serve_oxigraph(tmp_path_factory.mktemp("oxigraph"))
 
 
 def app_settings(home: Path, **extra: object) -> Settings:
@@ -228,7 +223,11 @@ def test_syntax_error_is_400_with_the_parsers_message(client: TestClient) -> Non
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"query": ["ASK {}", "ASK {}"]}, {"update": "CLEAR ALL"}],
+    [
+        {"default-graph-uri": RETAILER},
+        {"query": ["ASK {}", "ASK {}"]},
+        {"update": "CLEAR ALL"},
+    ],
     ids=["no-query", "two-queries", "update-on-query-endpoint"],
 )
 def test_missing_duplicate_or_misplaced_strings_are_400(
