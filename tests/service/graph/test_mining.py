@@ -1,0 +1,78 @@
+"""The learn step: the store's purchases mined into the graph's learned graph."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from kg.projection import GraphKnowledge
+from kg.store import EmbeddedStore
+from service.graph.mining import learn_complements, read_purchases
+from service.graph.stage import build_from_catalogue
+from service.store.models import Article, ArticleAttributes, Customer, Event, Style
+
+DAY0 = datetime(2024, 11, 4, 10, 0)
+
+
+def fill(engine: Engine) -> None:
+    """Ten shoppers buy a coat (C1 or C2), then the scarf S1 three days later; thirty buy a tee."""
+    with Session(engine) as session:
+        articles = {}
+        for key, category in (("C1", "Coats"), ("C2", "Coats"), ("S1", "Scarves"), ("T1", "Tees")):
+            style = Style(catalogue="demo", style_code=f"S-{key}", name=key)
+            article = Article(external_id=key, style=style, name=f"{category} {key}")
+            article.attributes = [
+                ArticleAttributes(view="retailer", source="demo", data={"category": category})
+            ]
+            session.add_all([style, article])
+            articles[key] = article
+        buys = [(f"u{n}", f"C{n % 2 + 1}", 0) for n in range(10)]
+        buys += [(f"u{n}", "S1", 3) for n in range(10)]
+        buys += [(f"v{n}", "T1", 0) for n in range(30)]
+        shoppers = {name: Customer(external_id=name) for name in {b[0] for b in buys}}
+        session.add_all(shoppers.values())
+        session.flush()
+        for key, (shopper, article, day) in enumerate(buys):
+            session.add(
+                Event(
+                    dedup_key=key.to_bytes(16, "big"),
+                    customer_id=shoppers[shopper].id,
+                    article_id=articles[article].id,
+                    event_type="purchase",
+                    occurred_at=DAY0 + timedelta(days=day),
+                    quantity=1,
+                    source="demo",
+                )
+            )
+        session.commit()
+
+
+def test_purchases_are_read_with_their_source_and_day(engine: Engine) -> None:
+    fill(engine)
+    purchases = read_purchases(engine)
+    assert len(purchases) == 50 and set(purchases["source"]) == {"demo"}
+    day0 = (DAY0.date() - datetime(1970, 1, 1, tzinfo=UTC).date()).days
+    assert sorted(set(purchases["day"])) == [day0, day0 + 3]
+
+
+def test_the_learn_step_writes_the_mined_pairs_into_the_graph(engine: Engine) -> None:
+    fill(engine)
+    store = EmbeddedStore(None)
+    build_from_catalogue(engine, store)
+    report = learn_complements(engine, store)
+    (demo,) = report.sources
+    assert (demo.source, demo.purchases, demo.baskets, demo.shoppers) == ("demo", 50, 50, 40)
+    # coat -> scarf: 10 of 10 coat baskets against a chance of 20 / 50; scarf -> coat: never
+    assert (demo.complements, demo.substitutes, demo.article_pairs) == (1, 0, 2)
+    assert "1 complement and 0 substitute category pairs, 2 article pairs" in report.summary()
+    knowledge = GraphKnowledge.from_store(store)
+    coat = knowledge.mined_complements("coat")
+    assert list(coat) == ["scarf"] and coat["scarf"].declared
+    assert coat["scarf"].lift == 2.5
+    assert knowledge.complements("coat")[0] == "scarf"
+    assert set(knowledge.bought_with("C1")) == {"S1"}
+    again = learn_complements(engine, store)  # idempotent: the same pairs, not twice as many
+    assert again.sources == report.sources
+    assert len(GraphKnowledge.from_store(store).mined.articles) == 2
