@@ -25,16 +25,12 @@ from recommender.evaluate import build_cases, main_lists, report, temporal_split
 from recommender.knowledge import CatalogueKnowledge
 from recommender.pipeline import Fitted, PipelineConfig, fit_pipeline
 from recommender.policy import Policy
-from service.errors import AtelierError
+from service.errors import TrainingError
 from service.graph.stores import open_graph_store
 from service.interactions import latest_event, load_interactions, store_knowledge
 from service.settings import Settings
 
 POINTER = "current"
-
-
-class TrainingError(AtelierError):
-    """The recommender cannot be trained on what the store holds."""
 
 
 @dataclass(frozen=True)

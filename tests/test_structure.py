@@ -67,3 +67,28 @@ def test_the_walker_sees_a_cycle_hidden_in_a_function(tmp_path: Path) -> None:
     graph = import_graph(tmp_path, ("pkg",))
     assert graph.has_edge("pkg.a", "pkg.b")
     assert graph.has_edge("pkg.b", "pkg.a")  # relative, inside a function
+
+
+def test_every_user_facing_error_is_in_the_drawn_tree() -> None:
+    import service.errors as errors
+
+    tree = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.AtelierError)
+    }
+    drawn = errors.__doc__ or ""
+    assert [name for name in sorted(tree) if f" {name} " not in drawn] == []
+    elsewhere = [
+        f"{path.relative_to(REPO)}: {node.name}"
+        for package in PACKAGES
+        for path in (REPO / package).rglob("*.py")
+        if path != REPO / "service" / "errors.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any(
+            isinstance(b, ast.Name | ast.Attribute) and ast.unparse(b).split(".")[-1] in tree
+            for b in node.bases
+        )
+    ]
+    assert elsewhere == [], "user-facing errors belong in service/errors.py"

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from service.cli.context import state
 from service.cli.output import out
-from service.errors import AtelierError
+from service.errors import EvaluationError
 from service.settings import Settings
 
 if TYPE_CHECKING:  # the recommender imports torch: loaded only when a command runs
@@ -30,10 +30,6 @@ if TYPE_CHECKING:  # the recommender imports torch: loaded only when a command r
     from service.training import TrainResult
 
 MODELS_HELP = "popularity, als, bpr, lightgcn, kgnn or hybrid"
-
-
-class EvaluationError(AtelierError):
-    """Evaluation inputs that cannot be used."""
 
 
 def _check_model(name: str) -> str:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from kg.store import EmbeddedStore, GraphStoreError, RemoteConfig, RemoteStore
-from service.errors import AtelierError, ConfigurationError, StoreError
+from service.errors import ConfigurationError, StoreError
+
+# GraphError is defined with every user-facing error; service.cli.kg imports it from here.
+from service.errors import GraphError as GraphError
 from service.settings import Settings
-
-
-class GraphError(AtelierError):
-    """The knowledge graph cannot be built, queried or exported as asked."""
 
 
 def open_graph_store(settings: Settings) -> EmbeddedStore | RemoteStore:

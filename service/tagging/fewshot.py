@@ -7,17 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from service.errors import AtelierError
+from service.errors import FewShotError
 from service.tagging.files import image_files
 from service.tagging.home import activate, card_of, publish, staging_copy
 from vision.tagger.cache import decode_photos
 from vision.tagger.checkpoint import load_checkpoint
 from vision.tagger.fewshot import load_probes, make_probe, save_probes
 from vision.tagger.inference import embed
-
-
-class FewShotError(AtelierError):
-    """The example photos cannot teach the new label."""
 
 
 def _embeddings(net_folder: Path, folder: Path, size: int) -> tuple[np.ndarray, int]:

@@ -11,14 +11,10 @@ import os
 import shutil
 from pathlib import Path
 
-from service.errors import AtelierError
+from service.errors import VisionModelError
 from vision.tagger.checkpoint import CheckpointError, TaggerCard, read_card, write_card
 
 POINTER = "current"
-
-
-class VisionModelError(AtelierError):
-    """No usable tagger model."""
 
 
 def models_dir(atelier_home: Path) -> Path:

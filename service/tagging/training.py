@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from service.errors import AtelierError
+from service.errors import TrainingDataError
 from service.tagging.home import activate, card_of, models_dir
 from vision.tagger.checkpoint import load_checkpoint
 from vision.tagger.dataset import LabelledPhoto, encode_targets, split_by_style
@@ -25,10 +25,6 @@ from vision.tagger.inference import predict_scores
 from vision.tagger.pipeline import StageProgress, TaggerRunConfig, decode, train_tagger
 from vision.tagger.report import render_markdown
 from vision.tagger.sources import SOURCES
-
-
-class TrainingDataError(AtelierError):
-    """The labelled photos for training or evaluation cannot be read."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ from sqlalchemy import Engine
 
 from recommender.knowledge import TableKnowledge
 from recommender.serving import HistoryEvent, Shelves
+from service.errors import TrainingError
 from service.settings import Settings
-from service.training import TrainingError, TrainOptions, train_stage, write_pointer
+from service.training import TrainOptions, train_stage, write_pointer
 
 
 def _seed_module() -> Any:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from service.errors import VisionModelError
 from service.tagging.home import (
-    VisionModelError,
     activate,
     current_version,
     model_folder,
