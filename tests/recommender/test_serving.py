@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from recommender.artifacts import save_fitted
-from recommender.data import Interactions
+from recommender.data import Interactions, normalise_frame
 from recommender.factors import EmbeddingRecommender
-from recommender.knowledge import TableKnowledge
+from recommender.knowledge import Evidence, TableKnowledge
 from recommender.pipeline import PipelineConfig, fit_pipeline
 from recommender.retrieval import ClusterIndexConfig
 from recommender.serving import ArtifactError, HistoryEvent, Shelves, ShortlistConfig
@@ -67,6 +69,49 @@ def test_a_coat_purchase_removes_coats_and_brings_scarves(shelves: Shelves) -> N
     assert _ids(after.items).index(scarves[0].item_id) < 3
 
 
+def _coat_story(shelves: Shelves) -> str:
+    """After looking at coats and buying B3: no B3, fewer coats, a scarf in the top 3; its
+    reason."""
+    history = [HistoryEvent(f"B{i}", NOW - timedelta(days=1), "view") for i in (0, 1, 2, 4)]
+    before = shelves.recommend("x", history, NOW, k=6)
+    after = shelves.recommend("x", [*history, HistoryEvent("B3", NOW, "purchase")], NOW, k=6)
+    coats = [sum(i.startswith(("B", "X1")) for i in _ids(s.items)) for s in (before, after)]
+    assert "B3" not in _ids(after.items) and coats[1] < coats[0]
+    scarves = [s for s in after.items if s.item_id.startswith("C")]
+    assert scarves and _ids(after.items).index(scarves[0].item_id) < 3
+    return scarves[0].reason
+
+
+def test_the_coat_story_holds_with_mined_complements_only(
+    interactions: Interactions, knowledge: TableKnowledge
+) -> None:
+    config = PipelineConfig(model="als", model_overrides={"factors": 8, "iterations": 10})
+    # no hand-written complement: the graph's mining alone says scarves follow coats
+    mined = replace(knowledge, complement_map={}, mined={"coat": {"scarf": Evidence(0.4, 2.5)}})
+    reason = _coat_story(Shelves(fit_pipeline(interactions, mined, config), "mined"))
+    assert reason == "often bought with the coat you bought on 25 Mar"
+    # declared as well: the styling rule speaks
+    both = replace(mined, mined={"coat": {"scarf": Evidence(0.4, 2.5, declared=True)}})
+    both = replace(both, complement_map={"coat": ("scarf",)})
+    reason = _coat_story(Shelves(fit_pipeline(interactions, both, config), "both"))
+    assert reason == "goes with the coat you bought on 25 Mar"
+    # no graph at all: the pipeline mines its own training purchases, where every coat
+    # buyer comes back for a scarf within the month
+    frame = interactions.frame
+    scarves = [
+        (f"u{n}", f"C{n % 2}", pd.Timestamp(2024, 3, n + 11), "purchase", 1) for n in range(6, 12)
+    ]
+    extra = pd.DataFrame(
+        scarves, columns=["user_id", "item_id", "timestamp", "event_type", "quantity"]
+    )
+    data = normalise_frame(pd.concat([frame[extra.columns], extra], ignore_index=True))
+    bare = replace(knowledge, complement_map={})
+    fitted = fit_pipeline(data, bare, config)
+    assert fitted.tables.plans["coat"].often_bought == ("scarf",)
+    reason = _coat_story(Shelves(fitted, "learned"))
+    assert reason == "often bought with the coat you bought on 25 Mar"
+
+
 def test_colourways_of_a_bought_style_are_suppressed(shelves: Shelves) -> None:
     shelf = shelves.recommend("x", [HistoryEvent("A0", NOW, "purchase")], NOW, k=14)
     assert "A0" not in _ids(shelf.items) and "A1" not in _ids(shelf.items)
@@ -113,13 +158,13 @@ def test_similar_and_complements(shelves: Shelves) -> None:
 
 def test_artifact_round_trip_and_corruption(shelves: Shelves, tmp_path: Path) -> None:
     save_fitted(shelves.fitted, tmp_path / "v1", "v1")
-    loaded = Shelves.load(tmp_path / "v1", TableKnowledge())
+    loaded = Shelves.load(tmp_path / "v1")
     assert loaded.version == "v1"
     history = [HistoryEvent("B0", NOW, "purchase")]
     same = Shelves(shelves.fitted, "v1")  # ranked as the loaded one is, whole catalogue
     assert loaded.recommend("u", history, NOW) == same.recommend("u", history, NOW)
     (tmp_path / "v1" / "catalogue.npz").write_bytes(b"garbage")
     with pytest.raises(ArtifactError):
-        Shelves.load(tmp_path / "v1", TableKnowledge())
+        Shelves.load(tmp_path / "v1")
     with pytest.raises(ArtifactError):
-        Shelves.load(tmp_path / "missing", TableKnowledge())
+        Shelves.load(tmp_path / "missing")
