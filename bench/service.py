@@ -150,13 +150,12 @@ def ranking_floor(home: Path, users: list[str]) -> dict[str, float]:
     """Median and p99 in ms of the model's top-k alone and of a whole ``Shelves.recommend``."""
     from datetime import datetime
 
-    from recommender.knowledge import EMPTY_KNOWLEDGE
     from recommender.serving import Shelves
     from service.interactions import user_history
     from service.store import create_store_engine
 
     version = (home / "models" / "current").read_text().strip()
-    shelves = Shelves.load(home / "models" / version, EMPTY_KNOWLEDGE)
+    shelves = Shelves.load(home / "models" / version)
     engine = create_store_engine(f"sqlite:///{home / 'catalogue.db'}")
     now = datetime.now()
     histories = {u: user_history(engine, u) for u in users}

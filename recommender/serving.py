@@ -17,7 +17,6 @@ import scipy.sparse as sp
 
 from recommender.artifacts import ArtifactError, load_fitted
 from recommender.history import UserHistory, build_history
-from recommender.knowledge import CatalogueKnowledge
 from recommender.pipeline import Fitted
 from recommender.policy import Policy
 from recommender.reasons import Explainer
@@ -97,16 +96,15 @@ class Shelves:
             self.fitted.model.candidates(sp.csr_matrix((1, n_items), dtype=np.float32), 1)
 
     @classmethod
-    def load(cls, directory: Path, knowledge: CatalogueKnowledge) -> Shelves:
+    def load(cls, directory: Path) -> Shelves:
         """Load a version folder written by the train stage.
 
-        ``knowledge`` is accepted for the agreed interface; the facts the shelves need were
-        coded into the artifact at training time, so serving does not depend on the graph.
+        The facts the shelves need were coded into the artifact at training time, so serving
+        needs no knowledge graph.
 
         Raises:
             ArtifactError: When the folder is incomplete or corrupt.
         """
-        del knowledge
         fitted, manifest = load_fitted(directory)
         return cls(fitted, str(manifest.get("version", directory.name)))
 

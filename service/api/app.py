@@ -12,13 +12,13 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from threadpoolctl import threadpool_limits
 
+from recommender.serving import Shelves
 from service.api import (
     admin,
     customers,
@@ -47,8 +47,9 @@ def create_app(
 
     Args:
         settings: Where the stores live and how to reach them.
-        model_loader: Builds the recommendation model from an artifact folder (default: the
-            recommender's ``Shelves`` with the knowledge graph).
+        model_loader: Builds the recommendation model from an artifact folder (default:
+            :meth:`recommender.serving.Shelves.load`; the artifact carries the catalogue facts
+            it was trained with, so serving needs no graph).
 
     Returns:
         The app, ready for uvicorn or a test client.
@@ -64,7 +65,7 @@ def create_app(
         # BLAS threads only contend with the other requests in flight (H&M, 105,542 articles,
         # one core busy: 5.3 ms with two threads, 1.1 ms with one), so serving uses one.
         blas = threadpool_limits(1, "blas")
-        loader = model_loader or _recommender_loader(resolved)
+        loader = model_loader or Shelves.load
         resources = await asyncio.to_thread(open_resources, resolved, meters, loader)
         app.state.resources = resources
         app.state.sparql = sparql.open_sparql(resolved)
@@ -104,19 +105,6 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, limit=resolved.atelier_max_request_bytes)
     app.add_middleware(LatencyMiddleware, metrics=meters)
     return app
-
-
-def _recommender_loader(settings: Settings) -> ModelLoader:
-    from recommender.knowledge import EMPTY_KNOWLEDGE
-    from recommender.serving import Shelves
-
-    def load(path: Path) -> Shelves:
-        # The artifact carries the catalogue facts it was trained with, so serving needs no
-        # graph (Shelves.load documents this); the agreed signature still takes knowledge.
-        return Shelves.load(path, EMPTY_KNOWLEDGE)
-
-    del settings
-    return load
 
 
 def _reload_on_sighup(reload: Any) -> None:

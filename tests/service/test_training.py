@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from recommender.knowledge import TableKnowledge
 from recommender.serving import HistoryEvent, Shelves
 from service.errors import TrainingError
 from service.settings import Settings
@@ -40,7 +39,7 @@ def test_train_writes_a_version_and_points_current_at_it(engine: Engine, tmp_pat
     for part in ("manifest.json", "items.json", "habits.json", "policy.json", "model"):
         assert (result.directory / part).exists()
     assert result.metrics["test_users"] > 0 and "new" in result.metrics
-    shelves = Shelves.load(result.directory, TableKnowledge())
+    shelves = Shelves.load(result.directory)
     shelf = shelves.recommend(
         "c0", [HistoryEvent("T0", datetime(2024, 5, 22), "purchase")], datetime(2024, 5, 22)
     )
