@@ -34,12 +34,12 @@ def fill(engine: Engine) -> None:
         shoppers = {name: Customer(external_id=name) for name in {b[0] for b in buys}}
         session.add_all(shoppers.values())
         session.flush()
-        for key, (shopper, article, day) in enumerate(buys):
+        for number, (shopper, bought, day) in enumerate(buys):
             session.add(
                 Event(
-                    dedup_key=key.to_bytes(16, "big"),
+                    dedup_key=number.to_bytes(16, "big"),
                     customer_id=shoppers[shopper].id,
-                    article_id=articles[article].id,
+                    article_id=articles[bought].id,
                     event_type="purchase",
                     occurred_at=DAY0 + timedelta(days=day),
                     quantity=1,
