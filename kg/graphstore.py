@@ -141,8 +141,12 @@ def parse_graph_request(parts: HttpParts, endpoint: str, direct: str = "") -> Gr
             405, f"{method} is not allowed on {target.describe()}", {"Allow": ", ".join(allowed)}
         )
     if method in _READS:
-        table = DATASET_FORMATS if target.kind == "dataset" else GRAPH_FORMATS
-        return GraphRequest(method, target, negotiate_among(parts.accept, table, "graph"))
+        if target.kind == "dataset":
+            what = "whole dataset (name a graph with ?graph=IRI or ?default for triples)"
+            return GraphRequest(
+                method, target, negotiate_among(parts.accept, DATASET_FORMATS, what)
+            )
+        return GraphRequest(method, target, negotiate_among(parts.accept, GRAPH_FORMATS, "graph"))
     if method == "DELETE":
         return graph_request(method, target)
     quads = _body_statements(parts, target, base_iri(parts) or endpoint)

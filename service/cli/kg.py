@@ -1,4 +1,9 @@
-"""``atelier kg``: build, query, validate and export the knowledge graph."""
+"""``atelier kg``: build, query, validate, export and import the knowledge graph.
+
+``kg export`` and ``kg import`` are Graph Store Protocol requests (:mod:`kg.graphstore`), parsed
+and run by the same code as ``GET`` / ``PUT`` / ``POST /sparql/graph``, on the embedded store
+directly or on the remote store's endpoints.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +14,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 from rich.table import Table
 from sqlalchemy import Engine
 
 from kg import queries
+from kg.endpoint import RemoteEndpoint
+from kg.graphstore import parse_graph_request, run_graph_request
+from kg.namespaces import GRAPH
+from kg.protocol import HttpParts, ProtocolError, ProtocolResponse
 from kg.store import EmbeddedStore, GraphStoreError, RemoteStore, Row
 from kg.validation import validate as validate_graph
+from kg.worker import WorkerConfig
 from service.cli.context import state
 from service.cli.output import out
 from service.graph.mining import LearnReport, learn_complements
 from service.graph.stage import build_from_catalogue
-from service.graph.stores import GraphError, open_graph_store
+from service.graph.stores import GraphError, open_graph_store, remote_config
 from service.settings import Settings
 
 app = typer.Typer(
@@ -38,14 +48,42 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
-class ExportFormat(StrEnum):
-    """Serialisations ``kg export`` writes."""
+class RdfFormat(StrEnum):
+    """Serialisations ``kg export`` writes and ``kg import`` reads."""
 
-    TURTLE = "turtle"
     NQUADS = "nquads"
+    TRIG = "trig"
+    TURTLE = "turtle"
+    NTRIPLES = "ntriples"
+    RDFXML = "rdfxml"
+    JSONLD = "jsonld"
 
 
-_EXPORT_TYPES = {ExportFormat.TURTLE: "text/turtle", ExportFormat.NQUADS: "application/n-quads"}
+_MEDIA_TYPES = {
+    RdfFormat.NQUADS: "application/n-quads",
+    RdfFormat.TRIG: "application/trig",
+    RdfFormat.TURTLE: "text/turtle",
+    RdfFormat.NTRIPLES: "application/n-triples",
+    RdfFormat.RDFXML: "application/rdf+xml",
+    RdfFormat.JSONLD: "application/ld+json",
+}
+_EXTENSIONS = {
+    ".nq": RdfFormat.NQUADS,
+    ".trig": RdfFormat.TRIG,
+    ".ttl": RdfFormat.TURTLE,
+    ".nt": RdfFormat.NTRIPLES,
+    ".rdf": RdfFormat.RDFXML,
+    ".owl": RdfFormat.RDFXML,
+    ".jsonld": RdfFormat.JSONLD,
+}
+#: Graphs ``kg import`` creates from triples without a --graph are named under this IRI.
+IMPORTED = GRAPH + "imported"
+GraphOption = Annotated[
+    str | None, typer.Option("--graph", help="A named graph's IRI [default: the whole dataset].")
+]
+DefaultOption = Annotated[
+    bool, typer.Option("--default", help="The store's default graph instead of a named graph.")
+]
 
 
 @contextmanager
@@ -182,16 +220,98 @@ def validate(
 @app.command("export")
 def export(
     ctx: typer.Context,
-    output: Annotated[ExportFormat, typer.Option("--format", help="Serialisation.")] = (
-        ExportFormat.NQUADS
+    output: Annotated[RdfFormat, typer.Option("--format", help="Serialisation.")] = (
+        RdfFormat.NQUADS
     ),
+    graph: GraphOption = None,
+    default: DefaultOption = False,
     path: Annotated[Path | None, typer.Option("--out", help="File to write [stdout].")] = None,
 ) -> None:
-    """Export the dataset (N-Quads, graphs kept) or the union of its graphs (Turtle)."""
-    with _graph(ctx) as store:
-        if path is None:
-            store.export(_EXPORT_TYPES[output], sys.stdout.buffer)
-            return
-        with path.open("wb") as handle:
-            store.export(_EXPORT_TYPES[output], handle)
+    """Export the dataset (N-Quads, TriG or JSON-LD, graphs kept) or one graph (any format).
+
+    The same request as ``GET /sparql/graph[?graph=IRI|?default]`` with that Accept header.
+    """
+    parts = HttpParts("GET", None, _target_params(graph, default), b"", _MEDIA_TYPES[output])
+    if path is None:
+        _graph_protocol(ctx, parts, sys.stdout.buffer)
+        return
+    with path.open("wb") as handle:
+        _graph_protocol(ctx, parts, handle)
     out.print(f"wrote {path}")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help="The file to load.", exists=True, dir_okay=False)],
+    graph: GraphOption = None,
+    default: DefaultOption = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Replace the graph (or the whole dataset) instead of adding."
+        ),
+    ] = False,
+    source_format: Annotated[
+        RdfFormat | None, typer.Option("--format", help="Serialisation [from the extension].")
+    ] = None,
+) -> None:
+    """Load a file into one graph or, for N-Quads/TriG without --graph, into the dataset.
+
+    The same request as ``PUT`` (``--replace``) or ``POST /sparql/graph``: the file is parsed
+    first and written in one transaction, so a file that does not parse changes nothing.
+    Triples without --graph or --default go to a new graph under {imported}.
+    """
+    chosen = source_format or _EXTENSIONS.get(source.suffix.lower())
+    if chosen is None:
+        raise typer.BadParameter(
+            f"cannot tell the format of {source.name}: pass --format", param_hint="--format"
+        )
+    parts = HttpParts(
+        "PUT" if replace else "POST",
+        _MEDIA_TYPES[chosen],
+        _target_params(graph, default),
+        source.read_bytes(),
+    )
+    answer = _graph_protocol(ctx, parts, sys.stdout.buffer)
+    where = answer.headers.get("Location") or graph or ("the default graph" if default else "")
+    out.print(f"loaded {source} into {where or 'the dataset'}")
+
+
+import_.__doc__ = (import_.__doc__ or "").replace("{imported}", IMPORTED)
+
+
+def _target_params(graph: str | None, default: bool) -> list[tuple[str, str]]:
+    if graph and default:
+        raise typer.BadParameter("give --graph or --default, not both", param_hint="--graph")
+    if graph:
+        return [("graph", graph)]
+    return [("default", "")] if default else []
+
+
+def _graph_protocol(ctx: typer.Context, parts: HttpParts, sink: IO[bytes]) -> ProtocolResponse:
+    """Parse and run a Graph Store request like the server does; a graph read goes to ``sink``.
+
+    Raises:
+        GraphError: For a request the protocol refuses or the store cannot serve.
+    """
+    settings = state(ctx).settings
+    try:
+        request = parse_graph_request(parts, IMPORTED)
+        if settings.sparql_query_url:
+            # No size limit here: an export is as large as the graph.
+            limits = WorkerConfig(timeout_s=3600.0, max_result_bytes=2**62)
+            endpoint = RemoteEndpoint(remote_config(settings), limits)
+            try:
+                answer = endpoint.graph(request)
+            finally:
+                endpoint.close()
+            if answer.status >= 300:
+                raise ProtocolError(answer.status, answer.body.decode("utf-8", "replace"))
+            sink.write(answer.body)
+            return answer
+        with _graph(ctx) as store:
+            assert isinstance(store, EmbeddedStore)
+            return run_graph_request(store.store, request, sink)
+    except ProtocolError as exc:
+        raise GraphError(exc.message) from exc

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from ingest_samples import HM_ARTICLES, write
 
@@ -75,3 +76,74 @@ def test_a_bad_query_is_one_line_and_exit_1(home: Path) -> None:
     result = atelier("kg", "query", "SELEC ?x WHERE {}", home=home)
     assert result.returncode == 1
     assert result.stderr.startswith("error:") and "Traceback" not in result.stderr
+
+
+RETAILER = "https://w3id.org/atelier/graph/retailer/hm"
+
+
+@pytest.mark.parametrize(
+    ("output", "rdf_format"),
+    [
+        ("turtle", ox.RdfFormat.TURTLE),
+        ("ntriples", ox.RdfFormat.N_TRIPLES),
+        ("nquads", ox.RdfFormat.N_QUADS),
+        ("trig", ox.RdfFormat.TRIG),
+        ("rdfxml", ox.RdfFormat.RDF_XML),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+    ],
+)
+def test_export_writes_one_graph_in_every_format(
+    home: Path, output: str, rdf_format: ox.RdfFormat
+) -> None:
+    result = subprocess_bytes("kg", "export", "--graph", RETAILER, "--format", output, home=home)
+    statements = list(ox.parse(result, rdf_format))
+    assert statements
+    assert all(q.graph_name in (ox.DefaultGraph(), ox.NamedNode(RETAILER)) for q in statements)
+
+
+def test_a_triples_only_format_needs_a_graph(home: Path) -> None:
+    result = atelier("kg", "export", "--format", "turtle", home=home)
+    assert result.returncode == 1
+    assert "name a graph" in result.stderr
+
+
+def test_export_then_import_restores_the_dataset(home: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "all.nq"
+    assert atelier("kg", "export", "--out", str(dump), home=home).returncode == 0
+    fresh = tmp_path / "fresh"
+    loaded = atelier("kg", "import", str(dump), "--replace", home=fresh)
+    assert loaded.returncode == 0, loaded.stderr
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    counts = [
+        json.loads(atelier("kg", "query", count, "--format", "json", home=h).stdout)[0]["n"]
+        for h in (home, fresh)
+    ]
+    assert counts[0] == counts[1] and int(counts[0]) == len(dump.read_text().splitlines())
+
+
+def test_import_into_a_graph_and_a_file_that_does_not_parse_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    notes = tmp_path / "notes.ttl"
+    notes.write_text('<urn:a> <urn:says> "hello" .\n', encoding="utf-8")
+    assert atelier("kg", "import", str(notes), "--graph", "urn:notes", home=home).returncode == 0
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<urn:a> <urn:says> .\n", encoding="utf-8")
+    failed = atelier("kg", "import", str(broken), "--graph", "urn:notes", "--replace", home=home)
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("error:") and "line 1" in failed.stderr
+    kept = atelier("kg", "export", "--graph", "urn:notes", "--format", "ntriples", home=home)
+    assert kept.stdout == '<urn:a> <urn:says> "hello" .\n'
+
+
+def subprocess_bytes(*args: str, home: Path) -> bytes:
+    env = {**os.environ, "ATELIER_HOME": str(home)}
+    env.pop("SPARQL_QUERY_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", "from service.cli import main; main()", *args],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout
