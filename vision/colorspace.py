@@ -1,122 +1,72 @@
-"""Colour-space conversions and the CIEDE2000 colour difference, vectorised over numpy arrays.
+"""Colour spaces and the CIEDE2000 difference: vision's seam over scikit-image's colour science.
 
-Everything here is pure and works on arrays whose last axis holds the three channels, so a
-single colour ``(3,)``, a list of colours ``(N, 3)`` and an image ``(H, W, 3)`` all go through the
-same code. The reference white is CIE D65 (the sRGB white point), with the 2° observer.
+Vision code gets its colour science from this module only. The conversions (sRGB ⇄ CIE XYZ ⇄
+CIELAB ⇄ LCh) are scikit-image's (``skimage.color``), always called with the reference Atelier
+uses everywhere, CIE D65 with the 2° observer, and with hue angles in degrees. What this module
+adds is a typed signature per operation, ``#rrggbb`` parsing and formatting, and two fast paths
+where the library is slower on the shapes colour extraction uses, each tested to give the
+library's numbers: 8-bit photo pixels decoded by lookup (:func:`srgb8_to_lab`) and a
+vectorised CIEDE2000 (:func:`delta_e_2000`).
 
-Pipeline::
-
-    sRGB (gamma-encoded, 0..1) ⇄ linear RGB ⇄ CIE XYZ ⇄ CIELAB (L* 0..100)
+Every function works on arrays whose last axis holds the three channels, so a single colour
+``(3,)``, a list ``(N, 3)`` and an image ``(H, W, 3)`` all go through the same code.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from skimage import color
+from skimage.color import colorconv
 
 FloatArray = NDArray[np.float64]
 
-#: D65 reference white in XYZ, normalised so that Y = 1.
-D65_WHITE: FloatArray = np.array([0.95047, 1.0, 1.08883])
+_ILLUMINANT, _OBSERVER = "D65", "2"
 
-# IEC 61966-2-1 primaries: linear sRGB → XYZ (D65).
-_RGB_TO_XYZ: FloatArray = np.array(
-    [
-        [0.4124564, 0.3575761, 0.1804375],
-        [0.2126729, 0.7151522, 0.0721750],
-        [0.0193339, 0.1191920, 0.9503041],
-    ]
+#: D65 reference white in XYZ, normalised so that Y = 1 (the library's own values).
+D65_WHITE: FloatArray = np.asarray(
+    color.xyz_tristimulus_values(illuminant=_ILLUMINANT, observer=_OBSERVER), dtype=np.float64
 )
-_XYZ_TO_RGB: FloatArray = np.asarray(np.linalg.inv(_RGB_TO_XYZ), dtype=np.float64)
 
-_EPSILON = 216.0 / 24389.0  # CIE ε: below this, f(t) is linear so that L* has no infinite slope
-_KAPPA = 24389.0 / 27.0  # CIE κ
+# The library's linear sRGB → XYZ matrix, for the 8-bit fast path below.
+_XYZ_FROM_RGB: FloatArray = np.asarray(colorconv.xyz_from_rgb, dtype=np.float64)
+
 _HEX_PATTERN = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
-# 8-bit sRGB → linear lookup table: decoding photos is then one gather instead of a power per pixel.
-_SRGB8_TO_LINEAR: FloatArray = np.empty(256)
+
+def _as_float(values: ArrayLike) -> FloatArray:
+    # float64 always: given float32, scikit-image computes in float32 (ΔE00 then drifts ~1e-3).
+    return np.asarray(values, dtype=np.float64)
 
 
-def srgb_to_linear(rgb: ArrayLike) -> FloatArray:
-    """Remove the sRGB transfer curve.
+def _library_linear_levels() -> FloatArray:
+    """The library's sRGB decoding of the 256 levels of an 8-bit channel (linear light, 0..1).
 
-    ``C_lin = C / 12.92`` if ``C ≤ 0.04045`` else ``((C + 0.055) / 1.055) ** 2.4``.
-
-    Args:
-        rgb: Gamma-encoded sRGB values in [0, 1].
-
-    Returns:
-        Linear-light values, same shape.
+    Read off ``rgb2xyz`` on a pure-red ramp (X = M₀₀ · R_linear), so the fast path decodes
+    exactly as the library does.
     """
-    c = np.asarray(rgb, dtype=np.float64)
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    ramp = np.zeros((256, 3))
+    ramp[:, 0] = np.arange(256) / 255.0
+    return np.asarray(color.rgb2xyz(ramp)[:, 0] / _XYZ_FROM_RGB[0, 0], dtype=np.float64)
 
 
-def linear_to_srgb(linear: ArrayLike) -> FloatArray:
-    """Apply the sRGB transfer curve (inverse of :func:`srgb_to_linear`).
-
-    Args:
-        linear: Linear-light values; clipped to [0, 1] first (out-of-gamut colours are clamped).
-
-    Returns:
-        Gamma-encoded sRGB values in [0, 1].
-    """
-    c = np.clip(np.asarray(linear, dtype=np.float64), 0.0, 1.0)
-    return np.where(c <= 0.0031308, 12.92 * c, 1.055 * c ** (1.0 / 2.4) - 0.055)
-
-
-_SRGB8_TO_LINEAR[:] = srgb_to_linear(np.arange(256) / 255.0)
-
-
-def linear_to_xyz(linear: ArrayLike) -> FloatArray:
-    """Linear sRGB → CIE XYZ (D65, Y of white = 1)."""
-    return np.asarray(linear, dtype=np.float64) @ _RGB_TO_XYZ.T
-
-
-def xyz_to_linear(xyz: ArrayLike) -> FloatArray:
-    """CIE XYZ (D65) → linear sRGB, unclipped (may leave [0, 1] for out-of-gamut colours)."""
-    return np.asarray(xyz, dtype=np.float64) @ _XYZ_TO_RGB.T
-
-
-def xyz_to_lab(xyz: ArrayLike) -> FloatArray:
-    """CIE XYZ → CIELAB relative to D65.
-
-    ``L* = 116 f(Y/Yn) − 16``, ``a* = 500 (f(X/Xn) − f(Y/Yn))``, ``b* = 200 (f(Y/Yn) − f(Z/Zn))``
-    with ``f(t) = t^(1/3)`` above ε = 216/24389 and ``(κ t + 16) / 116`` below.
-
-    Args:
-        xyz: XYZ values with Y of the white point = 1.
-
-    Returns:
-        L*, a*, b* on the last axis.
-    """
-    t = np.asarray(xyz, dtype=np.float64) / D65_WHITE
-    f = np.where(t > _EPSILON, np.cbrt(t), (_KAPPA * t + 16.0) / 116.0)
-    lab = np.empty_like(f)
-    lab[..., 0] = 116.0 * f[..., 1] - 16.0
-    lab[..., 1] = 500.0 * (f[..., 0] - f[..., 1])
-    lab[..., 2] = 200.0 * (f[..., 1] - f[..., 2])
-    return lab
-
-
-def lab_to_xyz(lab: ArrayLike) -> FloatArray:
-    """CIELAB (D65) → CIE XYZ, the exact inverse of :func:`xyz_to_lab`."""
-    lab_arr = np.asarray(lab, dtype=np.float64)
-    fy = (lab_arr[..., 0] + 16.0) / 116.0
-    f = np.stack([fy + lab_arr[..., 1] / 500.0, fy, fy - lab_arr[..., 2] / 200.0], axis=-1)
-    t = np.where(f**3 > _EPSILON, f**3, (116.0 * f - 16.0) / _KAPPA)
-    return t * D65_WHITE
+# Photos are 8-bit: decoding them through a 256-entry table is one gather instead of a power
+# per pixel (the library's rgb2lab costs 1.3x this path on a 224 × 224 photo).
+_SRGB8_TO_LINEAR: FloatArray = _library_linear_levels()
 
 
 def srgb_to_lab(rgb: ArrayLike) -> FloatArray:
-    """Gamma-encoded sRGB in [0, 1] → CIELAB (D65)."""
-    return xyz_to_lab(linear_to_xyz(srgb_to_linear(rgb)))
+    """Gamma-encoded sRGB in [0, 1] → CIELAB (D65, L* 0..100)."""
+    return _as_float(
+        color.rgb2lab(_as_float(rgb), illuminant=_ILLUMINANT, observer=_OBSERVER, channel_axis=-1)
+    )
 
 
 def srgb8_to_lab(rgb8: NDArray[np.uint8]) -> FloatArray:
-    """8-bit sRGB (e.g. decoded photo pixels) → CIELAB, via a 256-entry lookup table.
+    """8-bit sRGB (e.g. decoded photo pixels) → CIELAB, the same numbers as :func:`srgb_to_lab`.
 
     Args:
         rgb8: ``uint8`` array with channels R, G, B on the last axis.
@@ -124,12 +74,21 @@ def srgb8_to_lab(rgb8: NDArray[np.uint8]) -> FloatArray:
     Returns:
         CIELAB values, same leading shape, ``float64``.
     """
-    return xyz_to_lab(linear_to_xyz(_SRGB8_TO_LINEAR[np.asarray(rgb8, dtype=np.uint8)]))
+    linear = _SRGB8_TO_LINEAR[np.asarray(rgb8, dtype=np.uint8)]
+    xyz = linear @ _XYZ_FROM_RGB.T
+    return _as_float(color.xyz2lab(xyz, illuminant=_ILLUMINANT, observer=_OBSERVER))
 
 
 def lab_to_srgb(lab: ArrayLike) -> FloatArray:
-    """CIELAB (D65) → gamma-encoded sRGB in [0, 1]; out-of-gamut colours are clipped per channel."""
-    return linear_to_srgb(xyz_to_linear(lab_to_xyz(lab)))
+    """CIELAB (D65) → gamma-encoded sRGB in [0, 1]; out-of-gamut colours are clipped."""
+    with warnings.catch_warnings():
+        # Colours far outside the gamut have a negative Z, which the library clips to 0 and
+        # reports; clipping is what this function promises, so the warning says nothing new.
+        warnings.filterwarnings("ignore", message=".*negative Z values", category=UserWarning)
+        rgb = color.lab2rgb(
+            _as_float(lab), illuminant=_ILLUMINANT, observer=_OBSERVER, channel_axis=-1
+        )
+    return np.clip(_as_float(rgb), 0.0, 1.0)
 
 
 def hex_to_srgb(hex_code: str) -> FloatArray:
@@ -146,8 +105,12 @@ def hex_to_srgb(hex_code: str) -> FloatArray:
 
 
 def srgb_to_hex(rgb: ArrayLike) -> str:
-    """Format one sRGB colour in [0, 1] as ``"#rrggbb"`` (values clipped and rounded)."""
-    values = np.clip(np.rint(np.asarray(rgb, dtype=np.float64) * 255.0), 0, 255).astype(int)
+    """Format one sRGB colour in [0, 1] as ``"#rrggbb"`` (values clipped and rounded).
+
+    Raises:
+        ValueError: If ``rgb`` is not one RGB triple.
+    """
+    values = np.clip(np.rint(_as_float(rgb) * 255.0), 0, 255).astype(int)
     if values.shape != (3,):
         raise ValueError(f"expected one RGB triple, got shape {values.shape}")
     return "#{:02x}{:02x}{:02x}".format(*values)
@@ -165,29 +128,29 @@ def lab_to_hex(lab: ArrayLike) -> str:
 
 def lab_to_lch(lab: ArrayLike) -> FloatArray:
     """CIELAB → cylindrical L*, C*ab, h_ab (hue angle in degrees, 0..360)."""
-    lab_arr = np.asarray(lab, dtype=np.float64)
-    chroma = np.hypot(lab_arr[..., 1], lab_arr[..., 2])
-    hue = np.degrees(np.arctan2(lab_arr[..., 2], lab_arr[..., 1])) % 360.0
-    return np.stack([lab_arr[..., 0], chroma, hue], axis=-1)
+    lch = _as_float(color.lab2lch(_as_float(lab), channel_axis=-1))
+    lch[..., 2] = np.degrees(lch[..., 2]) % 360.0
+    return lch
 
 
 def lch_to_lab(lch: ArrayLike) -> FloatArray:
-    """Cylindrical L*, C*ab, h_ab (degrees) → CIELAB."""
-    lch_arr = np.asarray(lch, dtype=np.float64)
-    h = np.radians(lch_arr[..., 2])
-    return np.stack(
-        [lch_arr[..., 0], lch_arr[..., 1] * np.cos(h), lch_arr[..., 1] * np.sin(h)], axis=-1
-    )
+    """Cylindrical L*, C*ab, h_ab (hue in degrees) → CIELAB."""
+    radians = np.array(lch, dtype=np.float64)  # a copy: the caller's degrees stay degrees
+    radians[..., 2] = np.radians(radians[..., 2])
+    return _as_float(color.lch2lab(radians, channel_axis=-1))
 
 
 def delta_e_2000(
     lab1: ArrayLike, lab2: ArrayLike, k_l: float = 1.0, k_c: float = 1.0, k_h: float = 1.0
 ) -> FloatArray:
-    """CIEDE2000 colour difference ΔE00, broadcasting over the leading axes.
+    """CIEDE2000 colour difference ΔE00 (CIE 142-2001), broadcasting over the leading axes.
 
-    Implements CIE 142-2001 exactly as written up by Sharma, Wu & Dalal (2005), "The CIEDE2000
-    color-difference formula: implementation notes, supplementary test data, and mathematical
-    observations", including their notes on hue-angle means and differences across 0°/360°:
+    The one formula computed here rather than by the library, as a fast path: naming a photo's
+    palette asks for ΔE00 of a few colours against a few hundred about nine times per photo,
+    where ``skimage.color.deltaE_ciede2000`` costs 1.7x this vectorised version (it is faster
+    only on arrays of 10⁵ pairs and more), which would slow colour extraction by about 8%. It
+    follows Sharma, Wu & Dalal (2005), including their notes on hue-angle means and differences
+    across 0°/360°; the tests hold it to their published reference pairs and to the library.
 
     1. ``C̄ = (C1 + C2)/2``, ``G = 0.5 (1 − sqrt(C̄⁷ / (C̄⁷ + 25⁷)))``, ``a' = (1 + G) a*``.
     2. ``C' = sqrt(a'² + b²)``, ``h' = atan2(b, a') mod 360°``.

@@ -1,22 +1,21 @@
-"""Colour-space conversions and CIEDE2000 against published reference values."""
+"""vision's colour-science seam against published reference values and the library itself."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from skimage import color
 
 from vision.colorspace import (
     delta_e_2000,
     hex_to_lab,
     hex_to_srgb,
     lab_to_hex,
+    lab_to_lch,
     lab_to_srgb,
-    lab_to_xyz,
-    linear_to_srgb,
+    lch_to_lab,
     srgb8_to_lab,
     srgb_to_lab,
-    srgb_to_linear,
-    xyz_to_lab,
 )
 
 # Sharma, Wu & Dalal (2005), Table 1: the CIEDE2000 supplementary test data (pairs 1–4, 7–11,
@@ -70,22 +69,60 @@ def test_known_srgb_values_in_lab() -> None:
     np.testing.assert_allclose(hex_to_lab("#0000ff"), [32.30, 79.19, -107.86], atol=0.02)
 
 
+def test_ciede2000_in_float32_is_computed_in_float64() -> None:
+    first = np.array([p[0] for p in SHARMA_PAIRS], np.float32)
+    second = np.array([p[1] for p in SHARMA_PAIRS], np.float32)
+    exact = delta_e_2000(first.astype(np.float64), second.astype(np.float64))
+    assert delta_e_2000(first, second).dtype == np.float64
+    np.testing.assert_array_equal(delta_e_2000(first, second), exact)
+
+
 def test_round_trips(rng: np.random.Generator) -> None:
     rgb = rng.random((100, 3))
-    np.testing.assert_allclose(linear_to_srgb(srgb_to_linear(rgb)), rgb, atol=1e-12)
     lab = srgb_to_lab(rgb)
     np.testing.assert_allclose(lab_to_srgb(lab), rgb, atol=1e-9)
-    np.testing.assert_allclose(xyz_to_lab(lab_to_xyz(lab)), lab, atol=1e-9)
+    np.testing.assert_allclose(lch_to_lab(lab_to_lch(lab)), lab, atol=1e-9)
     for code in ("#1f2a44", "#f2f3f4", "#00ff7f", "#808080"):
         assert lab_to_hex(hex_to_lab(code)) == code
 
 
-def test_lookup_table_matches_exact_conversion(rng: np.random.Generator) -> None:
-    rgb8 = rng.integers(0, 256, (50, 3), dtype=np.uint8)
-    np.testing.assert_allclose(srgb8_to_lab(rgb8), srgb_to_lab(rgb8 / 255.0), atol=1e-9)
+def test_hue_angles_are_degrees() -> None:
+    np.testing.assert_allclose(lab_to_lch([50.0, 0.0, -20.0]), [50.0, 20.0, 270.0], atol=1e-9)
+    np.testing.assert_allclose(lch_to_lab([50.0, 20.0, 90.0]), [50.0, 0.0, 20.0], atol=1e-9)
+
+
+def test_out_of_gamut_colours_clip_quietly() -> None:
+    # L* 90 with b* -150 lies far outside sRGB (negative Z): clipped, and no warning escapes
+    rgb = lab_to_srgb([[90.0, 0.0, -150.0], [50.0, 0.0, 0.0]])
+    assert rgb.min() >= 0.0 and rgb.max() <= 1.0
+    np.testing.assert_allclose(rgb[1], [0.4663] * 3, atol=1e-4)  # mid grey, unclipped
+
+
+def test_the_8_bit_fast_path_gives_the_librarys_numbers(rng: np.random.Generator) -> None:
+    photo = rng.integers(0, 256, (40, 30, 3), dtype=np.uint8)
+    expected = color.rgb2lab(photo, illuminant="D65", observer="2")
+    np.testing.assert_allclose(srgb8_to_lab(photo), expected, atol=1e-9)
+    np.testing.assert_allclose(srgb8_to_lab(photo), srgb_to_lab(photo / 255.0), atol=1e-9)
 
 
 @pytest.mark.parametrize("bad", ["", "#12345", "zzzzzz", "#1234567"])
 def test_bad_hex_is_a_value_error(bad: str) -> None:
     with pytest.raises(ValueError, match="rrggbb"):
         hex_to_srgb(bad)
+
+
+def test_one_colour_against_many_broadcasts() -> None:
+    navy = np.array([17.6, 9.0, -25.4])
+    others = np.array([[17.6, 9.0, -25.4], [60.0, 40.0, 30.0], [20.0, 10.0, -20.0]])
+    one_by_one = [float(delta_e_2000(navy, other)) for other in others]
+    np.testing.assert_allclose(delta_e_2000(navy, others), one_by_one, atol=1e-12)
+    assert delta_e_2000(navy, others)[0] == 0.0
+
+
+def test_the_ciede2000_fast_path_agrees_with_the_library(rng: np.random.Generator) -> None:
+    low, high = [0.0, -100.0, -100.0], [100.0, 100.0, 100.0]
+    first, second = rng.uniform(low, high, (2000, 3)), rng.uniform(low, high, (2000, 3))
+    second[:20] = first[:20] * [1.0, -1.0, -1.0]  # opposite hues: the 0°/360° cases
+    second[20:40, 1:] = 0.0  # achromatic against chromatic
+    library = color.deltaE_ciede2000(first, second, kL=2.0, channel_axis=-1)
+    np.testing.assert_allclose(delta_e_2000(first, second, k_l=2.0), library, atol=1e-9)
