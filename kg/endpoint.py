@@ -11,6 +11,7 @@ store that answers queries over the union of its graphs still tells its default 
 from __future__ import annotations
 
 import json
+import time
 from typing import Protocol
 from urllib.parse import quote, urlencode
 
@@ -126,10 +127,15 @@ class RemoteEndpoint:
     def _send(
         self, method: str, url: str, headers: dict[str, str], **kwargs: object
     ) -> ProtocolResponse:
+        # httpx's timeout bounds each read; the deadline bounds the whole answer, so a remote
+        # that streams a huge graph slowly is stopped like the embedded worker is.
+        deadline = time.monotonic() + self.limits.timeout_s
         try:
             with self.client.stream(method, url, headers=headers, **kwargs) as response:  # type: ignore[arg-type]
                 body = bytearray()
                 for chunk in response.iter_bytes():
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout("past the deadline")
                     body += chunk
                     if len(body) > self.limits.max_result_bytes:
                         size = self.limits.max_result_bytes

@@ -322,16 +322,18 @@ def _exists(store: ox.Store, target: GraphTarget) -> bool:
 
 
 def write_graph(store: ox.Store, target: GraphTarget, media_type: str, out: IO[bytes]) -> None:
-    """Serialise a graph (its triples, or quads in a dataset format) or the whole dataset."""
+    """Serialise a graph's triples, or the whole dataset with its graph names.
+
+    A graph written as N-Quads or TriG is its triples, without the graph's name (as
+    ``oxigraph serve`` writes it): a graph has no name inside it.
+    """
     rdf_format = ox.RdfFormat.from_media_type(media_type)
     if rdf_format is None:
         raise ProtocolError(406, f"cannot write a graph as {media_type}")
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     graph = target.graph_name()
     quads = store.quads_for_pattern(None, None, None, graph)
-    if rdf_format.supports_datasets and rdf_format is not ox.RdfFormat.JSON_LD:
+    if graph is None:
         ox.serialize(quads, out, rdf_format, prefixes=prefixes)
-    elif graph is None:
-        ox.serialize(quads, out, rdf_format)  # JSON-LD keeps graphs as @graph objects
     else:
         ox.serialize((quad.triple for quad in quads), out, rdf_format, prefixes=prefixes)

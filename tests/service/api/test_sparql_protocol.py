@@ -20,30 +20,14 @@ import rdflib
 from fastapi.testclient import TestClient
 from oxigraph_server import OxigraphServer, serve_oxigraph
 
-from kg.loading import build_graph
 from kg.namespaces import graph_iri
-from kg.records import ArticleRecord, FeedRecord, SalesRecord
-from kg.store import EmbeddedStore, RemoteConfig, RemoteStore
 from service.api import create_app
 from service.settings import Settings
+from tests.service.api.sparql_app import RETAILER, SALES, TOKEN, graph_app
 
-TOKEN = "s3cret-update-token"
 RESULTS_JSON = "application/sparql-results+json"
 PRODUCTS = "SELECT ?id WHERE { ?a <https://schema.org/productID> ?id } ORDER BY ?id"
-RETAILER = graph_iri("retailer", "shop")
-SALES = graph_iri("sales", "shop")
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-def catalogue() -> tuple[list[ArticleRecord], list[SalesRecord]]:
-    feed = {"category": "Jeans", "color": "Navy"}
-    articles = [
-        ArticleRecord(
-            f"P{i}", "shop", f"S{i}", f"Item {i}", (FeedRecord("retailer", "shop", feed),)
-        )
-        for i in range(3)
-    ]
-    return articles, [SalesRecord("P0", "winter", 2, "shop")]
 
 
 @pytest.fixture(scope="module")
@@ -51,38 +35,13 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServe
     yield from serve_oxigraph(tmp_path_factory.mktemp("oxigraph"))
 
 
-def app_settings(home: Path, **extra: object) -> Settings:
-    return Settings(
-        atelier_home=home,
-        database_url=f"sqlite:///{home / 'catalogue.db'}",
-        sparql_update_token=TOKEN,
-        sparql_timeout_s=2.0,
-        sparql_max_result_bytes=200_000,
-        **extra,  # type: ignore[arg-type]
-    )
-
-
 @pytest.fixture(scope="module", params=["embedded", "remote"])
 def client(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
     """The app on a graph holding three articles, on each store configuration."""
-    home = tmp_path_factory.mktemp("home")
-    articles, sales = catalogue()
-    if request.param == "embedded":
-        store = EmbeddedStore(home / "graph")
-        build_graph(store, articles, sales, workdir=home)
-        store.close()
-        settings = app_settings(home)
-    else:
-        server: OxigraphServer = request.getfixturevalue("oxigraph")
-        remote = RemoteStore(RemoteConfig(server.query_url, server.update_url, server.store_url))
-        build_graph(remote, articles, sales, workdir=home)
-        remote.close()
-        settings = app_settings(
-            home, sparql_query_url=server.query_url, sparql_update_url=server.update_url
-        )
-    with TestClient(create_app(settings)) as test_client:
+    server = request.getfixturevalue("oxigraph") if request.param == "remote" else None
+    with graph_app(tmp_path_factory.mktemp("home"), server) as test_client:
         yield test_client
 
 
