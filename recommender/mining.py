@@ -21,8 +21,9 @@ the same way. A *basket* is one shopper's purchases on one day. For a pair of la
 A pair is mined when it was seen in at least ``min_count`` baskets, its lift and smoothed lift
 exceed ``min_lift`` and its z exceeds ``min_z``. Two categories in the same outfit slot (or the
 same category) are substitutes, never complements: a second coat after a coat is a
-replacement, not an outfit. They are kept apart in :attr:`MinedRelations.substitutes`. Article
-pairs also skip colourways of one style.
+replacement, not an outfit. They are kept apart in :attr:`MinedRelations.substitutes`, except
+slot-mates the hand-written table declares worn together (a bag and a scarf, socks and
+briefs). Article pairs skip colourways of one style and slot-mates.
 """
 
 from __future__ import annotations
@@ -182,8 +183,10 @@ def mine_categories(
         if not pair.above_chance(config):
             continue
         slot_a, slot_b = slots.get(pair.antecedent), slots.get(pair.consequent)
-        same_slot = slot_a is not None and slot_a == slot_b
-        (substitutes if same_slot else complements).append(pair)
+        # slot-mates replace one another, unless the prior says they are worn together (a
+        # bag and a scarf are both accessories)
+        substitute = slot_a is not None and slot_a == slot_b and not pair.declared
+        (substitutes if substitute else complements).append(pair)
     return MinedRelations(
         complements=_best_per_antecedent(complements, config.max_per_category),
         substitutes=_best_per_antecedent(substitutes, config.max_per_category),

@@ -111,7 +111,8 @@ def test_the_shapes_cover_the_mined_statements(store: EmbeddedStore) -> None:
         store,
         "bad",
         [
-            _pair("complement", "jeans", "trousers", 5),  # one slot: a substitute
+            _pair("complement", "jeans", "trousers", 5),  # one slot, undeclared: a substitute
+            _pair("complement", "socks", "briefs", 5),  # one slot, but declared: fine
             _pair("complement", "jeans", "belt", 5, lift=0.8),  # below chance
         ],
         WHEN,
@@ -127,6 +128,7 @@ def test_the_shapes_cover_the_mined_statements(store: EmbeddedStore) -> None:
     assert not report.conforms
     messages = " | ".join(report.violations)
     assert "joins two outfit slots" in messages
+    assert all("socks" not in node for nodes in report.examples.values() for node in nodes)
     assert "more often than chance" in messages
     assert "generatedAtTime" in messages and "sameBasketCount" in messages
 

@@ -70,12 +70,14 @@ def test_the_window_decides_what_counts_as_bought_with() -> None:
     assert pair.count == pair.same_basket == 1
 
 
-def test_same_slot_pairs_are_substitutes_and_a_category_never_pairs_with_itself() -> None:
+def test_same_slot_pairs_are_substitutes_unless_declared_and_never_with_itself() -> None:
     rows = [("u1", "coat", 0), ("u1", "jacket", 3), ("u1", "coat", 5), ("u2", "coat", 0)]
     rows += [("u2", "jacket", 1), ("u3", "tee", 0), ("u4", "tee", 0), ("u5", "tee", 0)]
     mined = mine_categories(_frame(rows), SLOTS, {}, LOOSE)
     assert mined.complements == ()
     assert [(p.antecedent, p.consequent) for p in mined.substitutes] == [("coat", "jacket")]
+    declared = mine_categories(_frame(rows), SLOTS, {"coat": ["jacket"]}, LOOSE)
+    assert [(p.antecedent, p.consequent) for p in declared.complements] == [("coat", "jacket")]
     unknown_slots = mine_categories(_frame(rows), {}, {}, LOOSE)
     assert [(p.antecedent, p.consequent) for p in unknown_slots.complements] == [("coat", "jacket")]
 
