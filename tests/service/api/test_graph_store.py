@@ -352,3 +352,22 @@ def test_relative_iris_resolve_against_the_request_url(client: TestClient) -> No
     query = "SELECT (STR(<x>) AS ?v) WHERE {}"
     response = client.get("/sparql", params={"query": query})
     assert response.json()["results"]["bindings"][0]["v"]["value"] == "http://testserver/x"
+
+
+def test_the_console_lists_the_named_graphs_with_their_counts(client: TestClient) -> None:
+    saved = {q["name"]: q["text"] for q in client.get("/queries").json()}
+    response = client.post(
+        "/sparql",
+        content=saved["named-graphs"].encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    rows = {
+        row["graph"]["value"]: (row.get("view", {}).get("value"), int(row["statements"]["value"]))
+        for row in response.json()["results"]["bindings"]
+    }
+    counts = {graph: n for graph, n in dataset(client).items() if graph}
+    assert {graph: n for graph, (_, n) in rows.items()} == counts
+    assert rows[RETAILER][0] == "retailer" and rows[SALES][0] == "sales"
+    assert "https://w3id.org/atelier/graph/meta" in rows
+    console = client.get("/storefront/console.js").text
+    assert "named-graphs" in console and "/sparql/graph?graph=" in console
