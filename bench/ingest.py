@@ -110,6 +110,7 @@ def synthetic(path: Path, rows: int, article_ids: np.ndarray, seed: int = 0) -> 
 
 
 def main() -> None:
+    """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "hm")
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000_000, 2_500_000, 5_000_000])

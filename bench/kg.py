@@ -241,6 +241,7 @@ def once_ms(run: Callable[[], object], limit_s: float) -> float | None:
 
 
 def main() -> None:
+    """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--repeats", type=int, default=5)

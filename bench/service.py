@@ -191,7 +191,7 @@ def _ms(seconds: list[float], q: float) -> float:
 
 
 def start_server(home: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """uvicorn serving ``home`` with ``workers`` processes; returns when it answers /ready."""
+    """Start uvicorn serving ``home`` with ``workers`` processes; return when it answers /ready."""
     import urllib.request
 
     env = {**os.environ, "ATELIER_HOME": str(home), "ATELIER_API_KEYS": API_KEY}
@@ -366,6 +366,7 @@ def drive(load: Load, processes: int) -> dict[str, float]:
 
 
 def events_in_store(home: Path) -> int:
+    """How many events the demo store under ``home`` holds."""
     import sqlite3
 
     with sqlite3.connect(home / "catalogue.db") as db:
@@ -390,6 +391,7 @@ def event_body(users: list[str], articles: list[str], batch: int) -> bytes:
 
 
 def main() -> None:
+    """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "hm")
     parser.add_argument("--home", type=Path, default=Path("/tmp/atelier-bench-service"))
@@ -440,6 +442,7 @@ def _articles(home: Path) -> list[str]:
 
 
 def report(args: Any, version: str, floor: dict[str, float], rows: dict[int, Any]) -> None:
+    """Print the measured figures as Markdown, with the machine they were measured on."""
     print(
         f"Model {version}; {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}; "

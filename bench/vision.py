@@ -237,7 +237,7 @@ def _myntra_hierarchy(
 def _hierarchy_top1(
     data: Path, photos: Sequence[TaggerPhoto], result: TrainedTagger, train: Sequence[int]
 ) -> dict[str, float]:
-    """subCategory and masterCategory top-1 implied by the predicted articleType."""
+    """Top-1 of subCategory and masterCategory, as implied by the predicted articleType."""
     hierarchy = _myntra_hierarchy(data, photos, train)
     styles = pd.read_csv(data / "myntra" / "styles.csv", on_bad_lines="skip", dtype=str)
     raw = styles.set_index("id")[["subCategory", "masterCategory"]].to_dict("index")

@@ -177,7 +177,8 @@ def manufacturer_iri(source: str, kind: str, label: str) -> str:
 
 def mined_iri(kind: str, source: str, antecedent: str, consequent: str) -> str:
     """IRI of a relation mined from one source's purchases, e.g.
-    ``mined/complement/hm/coat/scarf``; article ids are percent-encoded, categories slugged."""
+    ``mined/complement/hm/coat/scarf``; article ids are percent-encoded, categories slugged.
+    """
     ends = [
         quote(end, safe="") if kind == "article" else slug(end) for end in (antecedent, consequent)
     ]

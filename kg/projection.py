@@ -175,12 +175,14 @@ class GraphKnowledge:
 
     def bought_with(self, item_id: str) -> Mapping[str, float]:
         """Articles often bought with ``item_id`` (the graph keeps the best pairs only) -> the
-        smoothed confidence."""
+        smoothed confidence.
+        """
         return self.mined.articles.get(item_id, {})
 
     def broader(self, concept: str) -> Sequence[str]:
         """Parents of a concept: a category's coarser category, a colour's hue or basic term,
-        a fine attribute label's merged label."""
+        a fine attribute label's merged label.
+        """
         parents = self._targets(("category", concept), "broader")
         return parents or self._targets(("concept", concept), "broader")
 

@@ -1,0 +1,1 @@
+"""Recommendation models, the post-purchase policy and the shelves served from them."""

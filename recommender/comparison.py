@@ -32,7 +32,8 @@ def compare(
     overrides: dict[str, dict[str, Any]] | None = None,
 ) -> list[Run]:
     """Fit each model on ``split.train``; rows ``<model>`` (raw), ``<model>+policy`` and, once,
-    ``rebuy`` (the buy-it-again shelf)."""
+    ``rebuy`` (the buy-it-again shelf).
+    """
     runs: list[Run] = []
     for name in models:
         config = PipelineConfig(model=name, model_overrides=(overrides or {}).get(name, {}))

@@ -89,7 +89,8 @@ class EmbeddingRecommender(Recommender):
 
     def cluster_index(self, config: ClusterIndexConfig | None = None) -> ClusterIndex:
         """The candidate index of the item vectors: built on first use (or anew with
-        ``config``), then kept."""
+        ``config``), then kept.
+        """
         if self._index is None or config is not None:
             self._index = ClusterIndex(self.item_vectors, config)
         return self._index

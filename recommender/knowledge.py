@@ -73,7 +73,8 @@ class ComplementEvidence(Protocol):
     @property
     def confidence(self) -> float:
         """Chance that a purchase of the category is followed by the complement within the
-        mining window, smoothed toward the prior (0..1)."""
+        mining window, smoothed toward the prior (0..1).
+        """
         ...
 
     @property
@@ -105,7 +106,8 @@ class CatalogueKnowledge(Protocol):
 
     def complements(self, category: str) -> Sequence[str]:
         """Categories that go with ``category``: the mined ones (best first), then the
-        hand-written prior's."""
+        hand-written prior's.
+        """
         ...
 
     def mined_complements(self, category: str) -> Mapping[str, ComplementEvidence]:
@@ -222,7 +224,8 @@ def rules_from_rows(
     rows: Iterable[Mapping[str, str]],
 ) -> tuple[dict[str, Rule], dict[str, tuple[str, ...]]]:
     """Category rules and complements from rows of ``category,slot,durability,repurchase_days,
-    complements`` (complements ``|``-separated; empty repurchase_days: not re-bought)."""
+    complements`` (complements ``|``-separated; empty repurchase_days: not re-bought).
+    """
     rules: dict[str, Rule] = {}
     complements: dict[str, tuple[str, ...]] = {}
     for row in rows:
@@ -243,7 +246,8 @@ def rules_from_rows(
 
 def read_knowledge(items_csv: Path | None, categories_csv: Path | None = None) -> TableKnowledge:
     """Table knowledge from an items CSV (``item_id`` or ``article_id`` + relation columns) and
-    an optional category-rules CSV. Missing files give empty knowledge for that part."""
+    an optional category-rules CSV. Missing files give empty knowledge for that part.
+    """
     facts: dict[str, dict[str, tuple[str, ...]]] = {}
     if items_csv is not None:
         with items_csv.open(newline="", encoding="utf-8") as handle:

@@ -263,7 +263,8 @@ class Policy:
 
     def often_bought(self, item: int, category: int) -> bool:
         """Whether only purchases, no prior, say category code ``category`` goes with the
-        item's category."""
+        item's category.
+        """
         code = int(self.catalogue.codes["category"][item])
         return code >= 0 and category in self._often_codes[code]
 

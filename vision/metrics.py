@@ -70,7 +70,7 @@ def _f1(precision: float, recall: float) -> float:
 def micro_prf_at_k(
     y_true: NDArray[np.floating] | BoolArray, scores: FloatArray, k: int
 ) -> PrecisionRecall:
-    """iMaterialist micro P/R/F1 when each photo predicts its top ``k`` labels.
+    """Micro P/R/F1 as iMaterialist scores it, when each photo predicts its top ``k`` labels.
 
     Args:
         y_true: ``(N, L)`` multi-hot true labels.

@@ -45,24 +45,29 @@ def _from_array(array: NDArray[np.generic]) -> NDArray[np.uint8]:
         array = np.repeat(array[..., None], 3, axis=2)
     if array.ndim != 3 or array.shape[2] not in (3, 4):
         raise ValueError(f"expected an (H, W), (H, W, 3) or (H, W, 4) image, got {array.shape}")
+    values = _unit_values(array)
+    if values.shape[2] == 4:
+        values = _composite_on_white(values)
+    return np.rint(values * 255.0).astype(np.uint8)
+
+
+def _unit_values(array: NDArray[np.generic]) -> NDArray[np.float64]:
+    """Channel values scaled to [0, 1], refusing values outside the dtype's documented range."""
     if array.dtype == np.uint8:
-        values = array.astype(np.float64) / 255.0
-    elif np.issubdtype(array.dtype, np.floating):
+        return array.astype(np.float64) / 255.0
+    if np.issubdtype(array.dtype, np.floating):
         values = array.astype(np.float64)
         if not np.all(np.isfinite(values)):
             raise ValueError("image contains NaN or infinite values")
         if values.min() < 0.0 or values.max() > 1.0:
             raise ValueError("float images must hold values in [0, 1]")
-    elif np.issubdtype(array.dtype, np.integer) or array.dtype == np.bool_:
+        return values
+    if np.issubdtype(array.dtype, np.integer) or array.dtype == np.bool_:
         values = array.astype(np.float64)
         if values.min() < 0.0 or values.max() > 255.0:
             raise ValueError("integer images must hold values in [0, 255]")
-        values /= 1.0 if array.dtype == np.bool_ else 255.0
-    else:
-        raise ValueError(f"unsupported image dtype {array.dtype}")
-    if values.shape[2] == 4:
-        values = _composite_on_white(values)
-    return np.rint(values * 255.0).astype(np.uint8)
+        return values / (1.0 if array.dtype == np.bool_ else 255.0)
+    raise ValueError(f"unsupported image dtype {array.dtype}")
 
 
 def as_rgb(image: PhotoInput) -> NDArray[np.uint8]:

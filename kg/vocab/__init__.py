@@ -1,0 +1,1 @@
+"""Bundled vocabularies: SKOS schemes, the ontology, SHACL shapes and their source tables."""

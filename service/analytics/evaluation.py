@@ -54,7 +54,8 @@ def hm_transactions(path: Path) -> Interactions:
 
 def hm_splits(folder: Path) -> dict[str, Split]:
     """Splits A (each history customer's last purchase day) and B (one week's sales, the last
-    day held out) of the recommender issue, from the shared H&M files."""
+    day held out) of the recommender issue, from the shared H&M files.
+    """
     history = hm_transactions(folder / "transactions.csv")
     week = hm_transactions(folder / "transactions_last_week.parquet")
     return {
@@ -67,7 +68,8 @@ def hm_splits(folder: Path) -> dict[str, Split]:
 
 def with_past(split: Split) -> Split:
     """Only the test shoppers who bought something in the training period (as the issue's
-    anchors are measured)."""
+    anchors are measured).
+    """
     known = set(split.train.purchases()["user_id"])
     test = split.test[split.test["user_id"].isin(known)]
     return Split(split.train, test, {u: t for u, t in split.now.items() if u in known})
@@ -75,7 +77,8 @@ def with_past(split: Split) -> Split:
 
 def comparison_frame(runs: Mapping[str, Sequence[Run]]) -> pd.DataFrame:
     """Every metric of every run, long format: split, model, policy, target, metric, value,
-    low, high (the bootstrap interval where the metric has one)."""
+    low, high (the bootstrap interval where the metric has one).
+    """
     rows = []
     for split, split_runs in runs.items():
         for run in split_runs:

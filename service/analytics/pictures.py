@@ -31,7 +31,8 @@ CELL = (1.7, 2.55)
 @dataclass(frozen=True)
 class Tile:
     """One cell of a photo grid: an article, the caption under its photo, and optionally the
-    photo's file (otherwise the article's first photo in the store)."""
+    photo's file (otherwise the article's first photo in the store).
+    """
 
     article_id: str
     caption: str

@@ -21,7 +21,8 @@ PANEL = (6.0, 3.6)
 
 def finished(fig: Figure) -> Figure:
     """Lay ``fig`` out and detach it from pyplot, so a notebook shows it once (as the cell's
-    value) and long sessions do not accumulate open figures."""
+    value) and long sessions do not accumulate open figures.
+    """
     fig.tight_layout()
     plt.close(fig)
     return fig
@@ -84,6 +85,11 @@ def heatmap(
 
     Args:
         matrix: (len(rows), len(columns)) values.
+        rows: Label of each row.
+        columns: Label of each column.
+        title: Figure title.
+        xlabel: Label of the column axis.
+        ylabel: Label of the row axis.
         normalise_rows: Colour by each row's share (cells still show the raw values).
     """
     values = np.asarray(matrix, dtype=float)
@@ -109,6 +115,7 @@ def reliability(curves: pd.DataFrame, *, title: str = "Calibration") -> Figure:
     Args:
         curves: Columns ``curve`` (name), ``confidence`` (bin mean), ``accuracy`` (observed
             share correct) and optionally ``count`` (marker size).
+        title: Figure title.
     """
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect")
@@ -136,7 +143,11 @@ def stacked_shares(
 
     Args:
         table: Long format with columns ``index``, ``column`` and ``value`` (counts).
+        index: The column whose values get one bar each.
+        column: The column whose values stack within a bar.
+        value: The column of counts.
         colours: Optional colour per ``column`` value (e.g. a basic colour term's own hue).
+        title: Figure title.
     """
     wide = table.pivot_table(index=index, columns=column, values=value, aggfunc="sum").fillna(0)
     shares = wide.div(wide.sum(axis=1).where(lambda s: s > 0, 1), axis=0)

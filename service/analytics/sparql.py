@@ -94,7 +94,8 @@ STRUCTURAL = ("hasTag", "hasColour", "isVariantOf", "retailerConcept")
 def article_edges(store: GraphStore, article: str) -> pd.DataFrame:
     """Edges around an article: its concepts per view (bundled ``provenance`` query), what
     vision measured (dominant colour, confident tags), then each concept's parents and
-    cross-view matches. Columns source, label, target, kind."""
+    cross-view matches. Columns source, label, target, kind.
+    """
     facts = select(store, "provenance", article=article)
     facts = facts[facts["value"].astype(str).str.startswith(RESOURCES)]
     facts = facts.assign(label=facts["property"].map(short))

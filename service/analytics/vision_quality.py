@@ -101,7 +101,8 @@ def training_counts(
     source: str, data: Path, group: str, min_count: int = TaggerRunConfig().min_count
 ) -> Counter[str]:
     """How many training photos carry each label of ``group`` (the by-style train split),
-    for the labels a tagger learns (those with at least ``min_count`` photos)."""
+    for the labels a tagger learns (those with at least ``min_count`` photos).
+    """
     photos = load_source(source, data)
     counts: Counter[str] = Counter()
     for index in split_by_style(photos)["train"]:
@@ -140,7 +141,8 @@ def compare_weightings(
     workdir: Path,
 ) -> pd.DataFrame:
     """Train one tagger per long-tail weighting (same split, seed and epochs) and report the
-    group's top-1, macro F1 and mean recall over the rarest 20% of its training labels."""
+    group's top-1, macro F1 and mean recall over the rarest 20% of its training labels.
+    """
     rare = rare_labels(training_counts(source, data, group))
     rows = []
     for weighting in weightings:

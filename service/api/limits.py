@@ -32,6 +32,7 @@ class BodyLimitMiddleware:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, or answer 413 once its body passes the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -56,13 +56,15 @@ class Metrics:
 
 class LatencyMiddleware:
     """Observes every HTTP request's duration under its route template (not its raw path,
-    which would give one time series per article id)."""
+    which would give one time series per article id).
+    """
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on and record its route, status and latency."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -97,7 +97,8 @@ class Product(ProductCard):
 )
 def get_product(article_id: ArticlePath, request: Request, resources: ResourcesDep) -> Product:
     """The article's card, style, every feed's record per view, photos, vision tags and its
-    links in each view of the knowledge graph."""
+    links in each view of the knowledge graph.
+    """
     record = read_product(resources.engine, article_id)
     vision = record.vision
     sparql = getattr(request.app.state, "sparql", None)

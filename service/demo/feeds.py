@@ -169,7 +169,7 @@ def interaction_rows(events: Iterable[Event]) -> Iterator[Row]:
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Row]) -> int:
-    """Write a UTF-8 CSV file with ``\\n`` line ends; return the number of data rows."""
+    """Write a UTF-8 CSV file with Unix line ends; return the number of data rows."""
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with path.open("w", encoding="utf-8", newline="") as handle:

@@ -167,7 +167,11 @@ def _torso(
     """A top-like garment: sleeves, body down the given right-hand profile, neckline.
 
     Args:
+        sleeve: ``"sleeveless"``, ``"short"`` or ``"long"``.
+        neckline: The neckline's kind (``"v-neck"``, ``"collar"``, ``"hooded"``, ...).
         profile: ``(x, y)`` points of the right side from the armpit down to the hem.
+        neck: Half-width of the neck opening.
+        shoulder: Half-width at the shoulders.
     """
     hem_y = profile[-1][1]
     if sleeve == "sleeveless":

@@ -170,7 +170,8 @@ class _Journey:
 
     def _candidates(self, category: int, day: int, anchor: int) -> tuple[np.ndarray, np.ndarray]:
         """Articles of a category on sale on ``day``, weighed by taste and, for a complement,
-        by how well they go with the anchor article."""
+        by how well they go with the anchor article.
+        """
         shelf = self.shelf
         index = shelf.by_category[category]
         weights = self.affinity[index] * (shelf.launch_day[index] <= day)

@@ -95,7 +95,8 @@ def evaluate_model(
     folder: Path, source: str, data: Path, workers: int = 2, out: Path | None = None
 ) -> ModelReport:
     """Metrics of a saved model on the test styles of ``source``; report written to ``out``
-    (default: ``<model folder>/evaluation-<source>/``)."""
+    (default: ``<model folder>/evaluation-<source>/``).
+    """
     card = card_of(folder)
     net, _ = load_checkpoint(folder)
     photos = load_source(source, data)

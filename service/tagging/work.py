@@ -35,7 +35,8 @@ def init_worker() -> None:
 
 def analyse(path: Path, size: int) -> PhotoWork:
     """Decode a photo, extract its colours and square it to ``size`` pixels; never raises
-    on a bad file."""
+    on a bad file.
+    """
     try:
         rgb = read_image(path)
         colours = tuple(

@@ -48,7 +48,8 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def hm_home(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
     """ATELIER_HOME holding the shared H&M catalogue, photos and transactions, a tagger trained
-    on its photos, their tags, and the graph."""
+    on its photos, their tags, and the graph.
+    """
     home = tmp_path_factory.mktemp("notebooks-hm")
     hm = str(shared_data / "hm")
     steps = [

@@ -19,7 +19,8 @@ START = datetime(2024, 3, 1)
 @pytest.fixture
 def week(knowledge: TableKnowledge) -> TrainingSet:
     """A view on day 0; shoppers u0-u3 buy a top on days 1-1.75 and a coat, new to them, on
-    days 7-7.375 (the span is 7.375 days)."""
+    days 7-7.375 (the span is 7.375 days).
+    """
     rows = [("u4", "A0", START, "view", 1)]
     for user in range(4):
         rows.append((f"u{user}", f"A{user}", START + timedelta(days=1 + user / 4), "purchase", 1))

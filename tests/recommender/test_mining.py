@@ -18,7 +18,8 @@ def _frame(rows: list[tuple[str, str, int]], label: str = "category") -> pd.Data
 
 def coat_then_scarf() -> pd.DataFrame:
     """Eight baskets: u1 buys a coat, a scarf two days later; u2 both the same day; u3 a scarf
-    50 days after the coat; u4-u6 a tee each."""
+    50 days after the coat; u4-u6 a tee each.
+    """
     rows = [("u1", "coat", 0), ("u1", "scarf", 2), ("u2", "coat", 0), ("u2", "scarf", 0)]
     rows += [("u3", "coat", 0), ("u3", "scarf", 50)]
     rows += [(f"u{n}", "tee", 0) for n in (4, 5, 6)]

@@ -71,7 +71,8 @@ def test_a_coat_purchase_removes_coats_and_brings_scarves(shelves: Shelves) -> N
 
 def _coat_story(shelves: Shelves) -> str:
     """After looking at coats and buying B3: no B3, fewer coats, a scarf in the top 3; its
-    reason."""
+    reason.
+    """
     history = [HistoryEvent(f"B{i}", NOW - timedelta(days=1), "view") for i in (0, 1, 2, 4)]
     before = shelves.recommend("x", history, NOW, k=6)
     after = shelves.recommend("x", [*history, HistoryEvent("B3", NOW, "purchase")], NOW, k=6)

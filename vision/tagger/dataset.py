@@ -38,7 +38,8 @@ class SplitConfig:
 
 def split_of(style: str, config: SplitConfig) -> str:
     """``train``, ``validation`` or ``test`` for a style: a stable hash, so the same style
-    lands on the same side in every run and every process."""
+    lands on the same side in every run and every process.
+    """
     digest = hashlib.sha256(f"{config.seed}:{style}".encode()).digest()
     u = int.from_bytes(digest[:8], "big") / 2**64
     if u < config.test:

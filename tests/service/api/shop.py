@@ -92,7 +92,6 @@ def shop_history(shoppers: int = 30) -> pd.DataFrame:
 
 def publish_model(home: Path, version: str = "v1", model: str = "als") -> Path:
     """Train the recommender on :func:`shop_history` and publish it as ``current``."""
-
     overrides = {"factors": 4, "iterations": 3} if model == "als" else {}
     # implicit warns about a multi-threaded BLAS when the model is built, outside the limit the
     # recommender sets around fitting.

@@ -1,4 +1,4 @@
-"""catalogue: styles, articles, feeds, images, customers, events
+"""Catalogue: styles, articles, feeds, images, customers, events.
 
 Revision ID: 0001
 Revises: (none)

@@ -1,4 +1,4 @@
-"""vision: semantic colours, attribute tags and tagging runs of articles
+"""Vision: semantic colours, attribute tags and tagging runs of articles.
 
 Revision ID: 0002
 Revises: 0001
