@@ -142,10 +142,12 @@ def parse_graph_request(parts: HttpParts, endpoint: str, direct: str = "") -> Gr
         )
     if method in _READS:
         if target.kind == "dataset":
-            what = "whole dataset (name a graph with ?graph=IRI or ?default for triples)"
-            return GraphRequest(
-                method, target, negotiate_among(parts.accept, DATASET_FORMATS, what)
+            what = (
+                "whole dataset: name a graph (?graph=IRI or ?default; in the CLI --graph or "
+                "--default) for a triples-only format"
             )
+            media_type = negotiate_among(parts.accept, DATASET_FORMATS, what)
+            return GraphRequest(method, target, media_type)
         return GraphRequest(method, target, negotiate_among(parts.accept, GRAPH_FORMATS, "graph"))
     if method == "DELETE":
         return graph_request(method, target)
