@@ -173,10 +173,10 @@ def served_figures(
     home: Path, copy: Path, texts: dict[str, str], repeats: int
 ) -> dict[str, tuple[float, float]]:
     """Median latency per query: Atelier's /sparql and oxigraph serve on the same data."""
+    from live_server import running
     from oxigraph_server import OxigraphServer, find_oxigraph
 
     from service.settings import Settings
-    from tests.service.api.live import running
 
     settings = Settings(
         atelier_home=home,
@@ -295,8 +295,9 @@ def main() -> None:
 
 def compare_with_rdflib(args: argparse.Namespace, texts: dict[str, str], work: Path) -> None:
     """Atelier's endpoint vs rdflib's in-memory store on the same subset graph."""
+    from live_server import running
+
     from service.settings import Settings
-    from tests.service.api.live import running
 
     home, dataset = rdflib_subset(args.data, args.rdflib_articles, work)
     say(f"Subset: first {args.rdflib_articles:,} H&M articles, {len(dataset):,} quads\n")

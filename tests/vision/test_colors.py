@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pytest
 from PIL import Image
+from synthetic_photos import SyntheticPhotos
 
 from vision.colors import extract_colors, isolate_garment
-
-if TYPE_CHECKING:
-    from conftest import SyntheticPhotos
 
 NAVY = (31, 42, 82)
 WHITE = (246, 246, 244)

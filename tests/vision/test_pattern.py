@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import cv2
 import numpy as np
 import pytest
+from synthetic_photos import SyntheticPhotos
 
 from vision.pattern import detect_pattern
-
-if TYPE_CHECKING:
-    from conftest import SyntheticPhotos
 
 NAVY = (31, 42, 82)
 WHITE = (246, 246, 244)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pytest
+from synthetic_photos import SyntheticPhotos
 
 from vision.colors import isolate_garment
 from vision.segmentation import (
@@ -13,9 +12,6 @@ from vision.segmentation import (
     garment_mask_working,
     to_working_resolution,
 )
-
-if TYPE_CHECKING:
-    from conftest import SyntheticPhotos
 
 
 def _iou(found: np.ndarray, truth: np.ndarray) -> float:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from shop import API_KEY, build_shop, publish_model
 from sqlalchemy import Engine
 
 from service.api import create_app
@@ -17,7 +18,6 @@ from service.ingest import run_ingest
 from service.ingest.generic import ingest_folder
 from service.settings import Settings
 from service.store import create_store_engine
-from tests.service.api.shop import API_KEY, build_shop, publish_model
 
 
 @pytest.fixture

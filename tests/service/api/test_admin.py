@@ -8,13 +8,13 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from live_server import free_port, start_server
+from shop import KEY, publish_model
 from sqlalchemy import Engine
 
 import service.api.model_slot
 from service.api import create_app
 from service.settings import Settings
-from tests.service.api.live import free_port, start_server
-from tests.service.api.shop import KEY, publish_model
 
 
 def test_reload_swaps_in_a_newly_trained_model(trained: TestClient, settings: Settings) -> None:

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-
-from tests.service.api.shop import KEY
+from shop import KEY
 
 
 def test_shoppers_with_purchases_come_first(client: TestClient) -> None:

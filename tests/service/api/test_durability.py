@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 
 import httpx
+from live_server import free_port, start_server
+from shop import KEY
 from sqlalchemy import Engine, select
 
 from service.ingest.keys import event_id_key
 from service.settings import Settings
 from service.store import Event
-from tests.service.api.live import free_port, start_server
-from tests.service.api.shop import KEY
 
 
 def post_until_refused(port: int, worker: int, acknowledged: list[list[str]]) -> None:

@@ -4,10 +4,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from shop import KEY
 from sqlalchemy import Engine, func, select
 
 from service.store import Customer, Event
-from tests.service.api.shop import KEY
 
 
 def purchase(**fields: Any) -> dict[str, Any]:

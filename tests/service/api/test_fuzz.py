@@ -16,11 +16,11 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.python.asgi import shutdown_lifespans
+from shop import KEY
 from sqlalchemy import Engine
 
 from service.api import create_app
 from service.settings import Settings
-from tests.service.api.shop import KEY
 
 #: Examples per operation: enough to hit every parameter's edges, cheap enough for the suite.
 EXAMPLES = 30

@@ -4,10 +4,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from shop import KEY
 
 from service.api import create_app
 from service.settings import Settings
-from tests.service.api.shop import KEY
 
 
 def small_app(tmp_path: Path, **settings: object) -> TestClient:

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
-from tests.service.api.shop import KEY
+from shop import KEY
 
 
 def ids(body: dict) -> list[str]:  # type: ignore[type-arg]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from live_server import running
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
@@ -16,7 +17,6 @@ from kg.namespaces import article_iri, graph_iri
 from kg.records import ArticleRecord, FeedRecord
 from kg.store import EmbeddedStore
 from service.settings import Settings
-from tests.service.api.live import running
 
 TOKEN = "client-token"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from live_server import running
+from shop import API_KEY
 from sqlalchemy import Engine
 
 from service.settings import Settings
-from tests.service.api.live import running
-from tests.service.api.shop import API_KEY
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 

@@ -3,12 +3,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+
+from demo_world import World
 
 from service.demo.categories import CATEGORIES_BY_NAME
-
-if TYPE_CHECKING:
-    from conftest import World
 
 HEADER = [
     "event_id",

@@ -2,16 +2,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING
 
 import pytest
+from demo_world import World
 
 from service.demo.categories import CATEGORIES
 from service.demo.palette import PALETTE
 from vision.colorspace import hex_to_lab, hex_to_srgb, lab_to_srgb
-
-if TYPE_CHECKING:
-    from conftest import World
 
 ITEM_HEADER = [
     "item_id",

@@ -1,17 +1,13 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pytest
+from demo_world import World
 from PIL import Image
 
 from service.demo.catalogue import build_catalogue
 from service.demo.photos import photo_path, photo_spec
 from service.demo.render import PhotoSpec, render
-
-if TYPE_CHECKING:
-    from conftest import World
 
 
 def _pixels(world: World, article_id: str) -> np.ndarray:
