@@ -371,3 +371,43 @@ def test_the_console_lists_the_named_graphs_with_their_counts(client: TestClient
     assert "https://w3id.org/atelier/graph/meta" in rows
     console = client.get("/storefront/console.js").text
     assert "named-graphs" in console and "/sparql/graph?graph=" in console
+
+
+def _laughs(levels: int) -> bytes:
+    entities = '<!ENTITY l0 "haha">' + "".join(
+        f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, levels)
+    )
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{entities}]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://ex/">'
+        f'<rdf:Description rdf:about="urn:a"><ex:p>&l{levels - 1};</ex:p></rdf:Description>'
+        "</rdf:RDF>"
+    ).encode()
+
+
+def _plain_entities(repeats: int, size: int) -> bytes:
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY ex "http://ex/{"x" * size}">]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://ex/">'
+        + '<rdf:Description rdf:about="&ex;a"><ex:p>&ex;</ex:p></rdf:Description>' * repeats
+        + "</rdf:RDF>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (_laughs(9), 400),  # nested entities: a billion laughs
+        (_plain_entities(6_000, 1_000), 400),  # plain, but 12 million characters once expanded
+        (_plain_entities(1, 10), 201),  # Protégé-style namespace entities are fine
+    ],
+    ids=["billion-laughs", "quadratic", "plain"],
+)
+def test_rdf_xml_entities_cannot_blow_the_memory_up(
+    client: TestClient, body: bytes, status: int
+) -> None:
+    headers = {"Content-Type": "application/rdf+xml"} | AUTH
+    response = client.put(GRAPH, params={"graph": "urn:xml"}, content=body, headers=headers)
+    assert response.status_code == status, response.text
+    if status == 201:
+        assert client.delete(GRAPH, params={"graph": "urn:xml"}, headers=AUTH).status_code == 204
