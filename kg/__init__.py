@@ -20,6 +20,7 @@ Modules::
     store        embedded pyoxigraph or remote SPARQL 1.1 stores behind one interface
     validation   SHACL validation with a readable report
     projection   the networkx view the recommender uses (CatalogueKnowledge), learned stats
+    learned      complements and article pairs mined from purchases, in ``graph/learned``
     protocol     the SPARQL 1.1 Protocol, request to response (used by ``service.api.sparql``)
     worker       query execution in a killable process;  endpoint: remote forwarding
     queries/     analyst queries (``*.rq``)
