@@ -114,7 +114,8 @@ class MinedEvidence:
 @dataclass
 class PurchaseContext:
     """What the miner needs from the graph: article -> (category, style); category -> slot
-    and its hand-written complements."""
+    and its hand-written complements.
+    """
 
     articles: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     slots: dict[str, str | None] = field(default_factory=dict)
@@ -124,7 +125,8 @@ class PurchaseContext:
 @dataclass
 class MinedGraph:
     """The mined pairs read back: category -> complement -> (confidence, lift), best of every
-    source; article -> article -> confidence."""
+    source; article -> article -> confidence.
+    """
 
     complements: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     articles: dict[str, dict[str, float]] = field(default_factory=dict)
