@@ -1,0 +1,69 @@
+"""``atelier kg build`` mines the purchases; ``kg query`` lists the pairs with provenance."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ingest_samples import write
+
+ARTICLES = """\
+article_id,product_code,prod_name,product_type_name,colour_group_name
+0000000011,1,Strap top,Vest top,Black
+0000000021,2,Soft bra,Bra,Black
+0000000031,3,Chinos,Trousers,Beige
+"""
+
+
+def atelier(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ATELIER_HOME": str(home), "COLUMNS": "200"}
+    env.pop("DATABASE_URL", None)
+    env.pop("SPARQL_QUERY_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", "from service.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ten shoppers buy a vest top, then a bra two days later; twenty buy trousers only."""
+    home = tmp_path_factory.mktemp("home")
+    rows = ["t_dat,customer_id,article_id,price,sales_channel_id"]
+    for n in range(10):
+        rows += [f"2020-09-01,a{n},0000000011,0.01,2", f"2020-09-03,a{n},0000000021,0.02,2"]
+    rows += [f"2020-09-01,b{n},0000000031,0.03,2" for n in range(20)]
+    write(home / "hm" / "articles.csv", ARTICLES)
+    write(home / "hm" / "transactions_train.csv", "\n".join(rows) + "\n")
+    assert atelier("ingest", "hm", str(home / "hm"), home=home).returncode == 0
+    return home
+
+
+def test_build_mines_and_the_bundled_query_lists_the_pairs(home: Path) -> None:
+    built = atelier("kg", "build", home=home)
+    assert built.returncode == 0, built.stderr
+    # 40 baskets; vest top -> bra 10 of 10 against a chance of 20 / 40
+    assert "hm: 1 complement and 0 substitute category pairs" in built.stdout
+    result = atelier("kg", "query", "mined-complements", "--format", "json", home=home)
+    (row,) = json.loads(result.stdout)
+    assert (row["category"], row["complement"], row["relation"]) == (
+        "tank top",
+        "bra",
+        "complement",
+    )
+    assert (row["pairs"], row["baskets_with_category"], row["baskets"]) == ("10", "10", "40")
+    assert float(row["lift"]) == 2.0 and float(row["window_days"]) == 30
+    assert row["source"] == "hm" and row["computed_at"] and row["declared"] == "false"
+    pairs = atelier("kg", "query", "bought-together", "--format", "json", home=home)
+    assert [(r["article"], r["with_article"]) for r in json.loads(pairs.stdout)] == [
+        ("0000000011", "0000000021")
+    ]
+    again = atelier("kg", "learn", home=home)
+    assert again.returncode == 0 and "1 complement" in again.stdout
