@@ -124,8 +124,16 @@ async def _parts(request: Request) -> HttpParts:
         url_params=list(request.query_params.multi_items()),
         body=await request.body(),
         accept=request.headers.get("accept"),
-        url=str(request.url),
+        url=_request_url(request),
     )
+
+
+def _request_url(request: Request) -> str:
+    """The URL as the client sent it: Starlette's ``request.url`` has the path decoded."""
+    raw_path = request.scope.get("raw_path")
+    if not isinstance(raw_path, bytes):
+        return str(request.url)
+    return f"{request.url.scheme}://{request.url.netloc}{raw_path.decode('latin-1')}"
 
 
 def _service(request: Request) -> SparqlService:
@@ -190,7 +198,9 @@ async def graph_store(request: Request) -> Response:
 @_sparql_route(GRAPH_PATH + "/{path:path}", "Graph Store Protocol by URL", GRAPH_METHODS)
 async def graph_store_direct(request: Request) -> Response:
     """The Graph Store Protocol on the graph whose IRI is this URL (direct identification)."""
-    return await _graph_store(request, request.path_params["path"])
+    # The graph's IRI is the URL as sent (percent-encoding kept), not the decoded path.
+    sent = _request_url(request).split("?", 1)[0]
+    return await _graph_store(request, sent.split(GRAPH_PATH + "/", 1)[-1])
 
 
 async def _graph_store(request: Request, path: str) -> Response:

@@ -411,3 +411,13 @@ def test_rdf_xml_entities_cannot_blow_the_memory_up(
     assert response.status_code == status, response.text
     if status == 201:
         assert client.delete(GRAPH, params={"graph": "urn:xml"}, headers=AUTH).status_code == 204
+
+
+def test_a_graph_named_by_its_url_keeps_the_percent_encoding(client: TestClient) -> None:
+    body = b"<urn:a> <urn:b> <urn:c> ."
+    put = client.put(GRAPH + "/looks/%2531", content=body, headers=TURTLE | AUTH)
+    assert put.status_code == 201
+    looks = "http://testserver/sparql/graph/looks/"
+    assert client.get(GRAPH, params={"graph": looks + "%2531"}).status_code == 200
+    assert client.get(GRAPH, params={"graph": looks + "%31"}).status_code == 404
+    assert client.delete(GRAPH + "/looks/%2531", headers=AUTH).status_code == 204
