@@ -454,7 +454,7 @@ def linear_comparison(
                 idx = train[begin : begin + 512]
                 loss = single_choice_loss(model(x[idx]), y[idx], weights, weighting)
                 optimiser.zero_grad()
-                loss.backward()
+                loss.backward()  # type: ignore[no-untyped-call]
                 optimiser.step()
         with torch.no_grad():
             scores = torch.softmax(model(x[test]), 1).numpy()

@@ -184,7 +184,8 @@ def test_fewshot_adds_a_label_as_a_new_version(
     home, world, rows = trained
     before = (home / "vision" / "current").read_text().strip()
     positives, negatives = tmp_path / "pos", tmp_path / "neg"
-    positives.mkdir(), negatives.mkdir()
+    positives.mkdir()
+    negatives.mkdir()
     for r in rows[:30]:
         target = positives if r["pattern"] == "striped" else negatives
         (target / f"{r['article_id']}.jpg").write_bytes(

@@ -124,5 +124,5 @@ def test_the_ciede2000_fast_path_agrees_with_the_library(rng: np.random.Generato
     first, second = rng.uniform(low, high, (2000, 3)), rng.uniform(low, high, (2000, 3))
     second[:20] = first[:20] * [1.0, -1.0, -1.0]  # opposite hues: the 0°/360° cases
     second[20:40, 1:] = 0.0  # achromatic against chromatic
-    library = color.deltaE_ciede2000(first, second, kL=2.0, channel_axis=-1)
+    library = color.deltaE_ciede2000(first, second, kL=2.0, channel_axis=-1)  # type: ignore[no-untyped-call]
     np.testing.assert_allclose(delta_e_2000(first, second, k_l=2.0), library, atol=1e-9)

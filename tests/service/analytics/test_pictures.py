@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -13,7 +14,7 @@ from service.store import Article, ProductImage, Style, session_factory
 
 
 @pytest.fixture(autouse=True)
-def _close_figures() -> None:
+def _close_figures() -> Iterator[None]:
     yield
     plt.close("all")
 
@@ -63,6 +64,6 @@ def test_photo_grid_shows_photos_and_placeholders(shop: Engine) -> None:
 def test_swatches_draw_one_patch_per_named_colour() -> None:
     rows = [SwatchRow("A1", [("black", "#000000"), ("dark blue", "#1f2a44")])]
     fig = swatches(rows, headers=["retailer", "vision"])
-    colours = [tuple(np.round(p.get_facecolor()[:3], 2)) for p in fig.axes[0].patches]
+    colours = [tuple(np.round(np.asarray(p.get_facecolor())[:3], 2)) for p in fig.axes[0].patches]
     assert colours[0] == (0.0, 0.0, 0.0)
     assert len(colours) == 2

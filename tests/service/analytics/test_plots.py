@@ -1,15 +1,24 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.patches import Patch, Rectangle
 
 from service.analytics.plots import heatmap, interval_bars, reliability, stacked_shares
 
 
+def _bar(patch: Patch) -> Rectangle:
+    """A bar chart's patch as the rectangle it is."""
+    assert isinstance(patch, Rectangle)
+    return patch
+
+
 @pytest.fixture(autouse=True)
-def _close_figures() -> None:
+def _close_figures() -> Iterator[None]:
     yield
     plt.close("all")
 
@@ -27,7 +36,7 @@ def test_interval_bars_draws_one_bar_per_model_and_series_with_whiskers() -> Non
     )
     fig = interval_bars(table, group="model", series="policy", metrics=["MAP@12"])
     ax = fig.axes[0]
-    heights = sorted(round(p.get_height(), 3) for p in ax.patches)
+    heights = sorted(round(_bar(p).get_height(), 3) for p in ax.patches)
     assert heights == [0.1, 0.15, 0.2, 0.3]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["als", "bpr"]
     assert ax.get_legend() is not None
@@ -53,8 +62,8 @@ def test_stacked_shares_sum_to_one_per_bar() -> None:
         {"season": ["s", "s", "w"], "colour": ["red", "blue", "red"], "n": [1, 3, 2]}
     )
     fig = stacked_shares(table, index="season", column="colour", value="n")
-    tops = {}
-    for patch in fig.axes[0].patches:
+    tops: dict[int, float] = {}
+    for patch in map(_bar, fig.axes[0].patches):
         x = round(patch.get_x() + patch.get_width() / 2)
         tops[x] = max(tops.get(x, 0.0), patch.get_y() + patch.get_height())
     assert tops == {0: pytest.approx(1.0), 1: pytest.approx(1.0)}

@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +15,9 @@ from shop import API_KEY
 from sqlalchemy import Engine
 
 from service.settings import Settings
+
+if TYPE_CHECKING:  # selenium is imported only when Chromium is there to drive
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
@@ -38,7 +42,7 @@ def test_the_saved_queries_are_listed_with_their_text(client: TestClient) -> Non
 
 
 @pytest.fixture
-def browser() -> Iterator[object]:
+def browser() -> Iterator[WebDriver]:
     if not (CHROMIUM and CHROMEDRIVER):
         if os.environ.get("CI"):
             pytest.fail("Chromium is not installed; .ci/run installs chromium and chromium-driver")
@@ -56,28 +60,28 @@ def browser() -> Iterator[object]:
     driver.quit()
 
 
-def cards(driver: object, shelf: str) -> list[str]:
+def cards(driver: WebDriver, shelf: str) -> list[str]:
     from selenium.webdriver.common.by import By
 
-    found = driver.find_elements(By.CSS_SELECTOR, f"#{shelf} .card")  # type: ignore[attr-defined]
-    return [c.get_attribute("data-article") for c in found]
+    found = driver.find_elements(By.CSS_SELECTOR, f"#{shelf} .card")
+    return [str(c.get_attribute("data-article")) for c in found]
 
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_buying_a_coat_brings_its_complements_in_a_real_browser(
-    browser: object, shop: Engine, settings: Settings, shop_model: Path, tmp_path: Path
+    browser: WebDriver, shop: Engine, settings: Settings, shop_model: Path, tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     shutil.copytree(shop_model / "models", settings.atelier_home / "models")
     driver = browser
-    wait = WebDriverWait(driver, 20)  # type: ignore[arg-type]
+    wait = WebDriverWait(driver, 20)
     with running(settings) as base:
-        driver.get(f"{base}/?shopper=dora#key={API_KEY}")  # type: ignore[attr-defined]
+        driver.get(f"{base}/?shopper=dora#key={API_KEY}")
         wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
         before = cards(driver, "recommend")
-        coat = driver.find_element(  # type: ignore[attr-defined]
+        coat = driver.find_element(
             By.CSS_SELECTOR, '#recommend .card[data-article="coat-camel"] button.buy'
         )
         coat.click()
@@ -86,14 +90,14 @@ def test_buying_a_coat_brings_its_complements_in_a_real_browser(
         after = cards(driver, "recommend")
         reasons = [
             e.text
-            for e in driver.find_elements(By.CSS_SELECTOR, "#recommend .card .reason")  # type: ignore[attr-defined]
+            for e in driver.find_elements(By.CSS_SELECTOR, "#recommend .card .reason")
         ]
         history = cards(driver, "history")
         goes_with = cards(driver, "complements")
-        driver.save_screenshot(str(tmp_path / "storefront.png"))  # type: ignore[attr-defined]
-        driver.get(f"{base}/console")  # type: ignore[attr-defined]
+        driver.save_screenshot(str(tmp_path / "storefront.png"))
+        driver.get(f"{base}/console")
         wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
-        buttons = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#queries button")]  # type: ignore[attr-defined]
+        buttons = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#queries button")]
 
     assert "coat-camel" in before
     assert set(after[:2]) == {"scarf-red", "boots-black"}

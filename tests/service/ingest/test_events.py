@@ -12,7 +12,8 @@ COLUMNS: Columns = (0, 1, 2, None, None, None, None, None)
 
 def _build(rows: list[list[str]], loaded_at: datetime) -> list[tuple[object, ...]]:
     builder = EventBuilder({"A1": 1}, "shop", lambda time: time, default_time=loaded_at)
-    good, bad = builder.build(list(rows), list(range(2, 2 + len(rows))), COLUMNS)
+    values: list[list[str | None]] = [list(row) for row in rows]
+    good, bad = builder.build(values, list(range(2, 2 + len(rows))), COLUMNS)
     assert bad == []
     return good
 

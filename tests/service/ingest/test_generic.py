@@ -176,9 +176,10 @@ def test_customers_keep_attributes_and_update_them(
         "age 200 is not an age in years",
     ]
     with engine.connect() as connection:
-        attributes = dict(
-            connection.execute(select(Customer.external_id, Customer.attributes)).all()
-        )
+        attributes = {
+            row.external_id: row.attributes
+            for row in connection.execute(select(Customer.external_id, Customer.attributes))
+        }
     assert attributes == {"u1": {"age": "32", "segment": "gold"}, "u2": {}}
 
 

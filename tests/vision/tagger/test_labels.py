@@ -54,7 +54,7 @@ def test_split_keeps_colourways_of_a_style_together() -> None:
 
     splits = split_by_style(photos)
 
-    sides = {}
+    sides: dict[str, str] = {}
     for name, indices in splits.items():
         for i in indices:
             assert sides.setdefault(photos[i].style, name) == name
