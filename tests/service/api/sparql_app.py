@@ -76,5 +76,5 @@ def graph_app(
             "sparql_update_url": server.update_url,
             "sparql_store_url": server.store_url,
         }
-    with TestClient(create_app(app_settings(home, **remote, **extra))) as client:
+    with TestClient(create_app(app_settings(home, **(remote | extra)))) as client:
         yield client

@@ -421,3 +421,16 @@ def test_a_graph_named_by_its_url_keeps_the_percent_encoding(client: TestClient)
     assert client.get(GRAPH, params={"graph": looks + "%2531"}).status_code == 200
     assert client.get(GRAPH, params={"graph": looks + "%31"}).status_code == 404
     assert client.delete(GRAPH + "/looks/%2531", headers=AUTH).status_code == 204
+
+
+def test_a_remote_without_a_graph_store_endpoint_says_what_to_set(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    server = request.getfixturevalue("oxigraph")
+    with graph_app(tmp_path, server, build=False, sparql_store_url=None) as bare:
+        read = bare.get(GRAPH, params={"graph": RETAILER})
+        assert read.status_code == 501 and "SPARQL_STORE_URL" in read.text
+        body = b"<urn:a> <urn:b> <urn:c> ."
+        put = bare.put(GRAPH, params={"graph": NOTES}, content=body, headers=TURTLE | AUTH)
+        assert put.status_code == 201  # writes go through the update endpoint
+        assert bare.delete(GRAPH, params={"graph": NOTES}, headers=AUTH).status_code == 204
