@@ -16,8 +16,8 @@ codes: ``200`` a graph, ``201`` a graph created, ``204`` a write done, ``400`` a
 not parse or a bad IRI, ``404`` no such graph, ``405`` a method the target does not take,
 ``406`` no acceptable format, ``415`` a body in a format we cannot read.
 
-Parsing (this module's :func:`parse_graph_request`, pure) is shared by the HTTP route and
-``atelier kg export`` / ``kg import`` (:func:`graph_request`); execution on a pyoxigraph store is
+Parsing (:func:`parse_graph_request`, pure) is shared by the HTTP route and ``atelier kg
+export`` / ``kg import``, which build the same request parts; execution on a pyoxigraph store is
 :func:`run_graph_request`, and :class:`kg.endpoint.RemoteEndpoint` runs the same requests on a
 remote store.
 """
@@ -80,7 +80,10 @@ PREFIXES = {
     "rdfs": RDFS,
     "xsd": XSD,
 }
+_READS = ("GET", "HEAD")
 _WRITES = ("PUT", "POST", "DELETE")
+#: Bodies that only make sense for the whole dataset (JSON-LD may hold triples alone).
+_QUADS_ONLY = ("application/n-quads", "application/trig", "text/x-nquads")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,25 +154,13 @@ def parse_graph_request(parts: HttpParts, endpoint: str, direct: str = "") -> Gr
             return GraphRequest(method, target, media_type)
         return GraphRequest(method, target, negotiate_among(parts.accept, GRAPH_FORMATS, "graph"))
     if method == "DELETE":
-        return graph_request(method, target)
+        return GraphRequest(method, target, update=write_update(method, target))
     quads = _body_statements(parts, target, base_iri(parts) or endpoint)
     if method == "POST" and target.kind == "dataset" and not _has_graphs(parts):
         # POST of triples to the endpoint itself: a new graph, named under the endpoint.
         target = GraphTarget("named", f"{endpoint.rstrip('/')}/{uuid.uuid4().hex}")
         return GraphRequest(method, target, update=write_update("PUT", target, quads), created=True)
-    return graph_request(method, target, quads)
-
-
-_READS = ("GET", "HEAD")
-
-
-def graph_request(
-    method: str, target: GraphTarget, statements: Iterable[ox.Quad] = (), media_type: str = ""
-) -> GraphRequest:
-    """A request built from parts already parsed (``atelier kg export`` / ``kg import``)."""
-    if method in _READS:
-        return GraphRequest(method, target, media_type)
-    return GraphRequest(method, target, update=write_update(method, target, statements))
+    return GraphRequest(method, target, update=write_update(method, target, quads))
 
 
 def _target(parts: HttpParts, endpoint: str, direct: str) -> GraphTarget:
@@ -201,7 +192,7 @@ def _body_statements(parts: HttpParts, target: GraphTarget, base: str) -> list[o
             raise ProtocolError(415, "multipart/form-data bodies are only taken by POST")
         return [quad for kind, body in _multipart(parts) for quad in _parse(kind, body, base)]
     refuse_other_charsets(parts.content_type)
-    if content_type in DATASET_FORMATS and target.kind != "dataset":
+    if content_type in _QUADS_ONLY and target.kind != "dataset":
         raise ProtocolError(
             415,
             f"{target.describe()} takes triples, not {content_type}: send N-Quads or TriG to "

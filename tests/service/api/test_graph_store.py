@@ -434,3 +434,32 @@ def test_a_remote_without_a_graph_store_endpoint_says_what_to_set(
         put = bare.put(GRAPH, params={"graph": NOTES}, content=body, headers=TURTLE | AUTH)
         assert put.status_code == 201  # writes go through the update endpoint
         assert bare.delete(GRAPH, params={"graph": NOTES}, headers=AUTH).status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/turtle", b'<urn:a> <urn:says> "hi"@en .'),
+        ("application/n-triples", b'<urn:a> <urn:says> "hi"@en .\n'),
+        (
+            "application/rdf+xml",
+            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            b'xmlns:u="urn:"><rdf:Description rdf:about="urn:a">'
+            b'<u:says xml:lang="en">hi</u:says></rdf:Description></rdf:RDF>',
+        ),
+        (
+            "application/ld+json",
+            b'{"@id": "urn:a", "urn:says": {"@value": "hi", "@language": "en"}}',
+        ),
+    ],
+)
+def test_a_graph_is_written_from_every_triple_format(
+    client: TestClient, content_type: str, body: bytes
+) -> None:
+    headers = {"Content-Type": content_type} | AUTH
+    assert (
+        client.put(GRAPH, params={"graph": NOTES}, content=body, headers=headers).status_code == 201
+    )
+    back = client.get(GRAPH, params={"graph": NOTES}, headers={"Accept": "application/n-triples"})
+    assert back.text == '<urn:a> <urn:says> "hi"@en .\n'
+    assert client.delete(GRAPH, params={"graph": NOTES}, headers=AUTH).status_code == 204
