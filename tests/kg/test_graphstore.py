@@ -68,7 +68,8 @@ def test_triples_posted_to_the_endpoint_make_a_new_graph_under_it() -> None:
 def test_multipart_posts_add_every_part() -> None:
     body = (
         b"--XyZ\r\nContent-Type: text/turtle\r\n\r\n<urn:a> <urn:b> 1 .\r\n"
-        b"--XyZ\r\nContent-Type: application/n-triples\r\n\r\n<urn:a> <urn:b> \"2\" .\r\n--XyZ--\r\n"
+        b'--XyZ\r\nContent-Type: application/n-triples\r\n\r\n<urn:a> <urn:b> "2" .\r\n'
+        b"--XyZ--\r\n"
     )
     store = ox.Store()
     parts = HttpParts("POST", "multipart/form-data; boundary=XyZ", [("graph", "urn:g")], body)
