@@ -211,15 +211,15 @@ def mine_articles(
         At most ``config.articles_per_article`` pairs per article and
         ``config.max_article_pairs`` in all, the best supported first.
     """
-    frequent = purchases.groupby("item_id")["user_id"].transform("size") >= config.article_min_count
-    purchases = purchases[frequent]  # a pair is never seen more often than either article
+    _, items = _factorize(purchases["item_id"])
+    # a pair is never seen more often than either of its articles
+    purchases = purchases[np.bincount(items)[items] >= config.article_min_count]
     labels, codes = _factorize(purchases["item_id"])
     if not labels:
         return ()
     counts = _count(purchases["user_id"], purchases["day"], codes, len(labels), config)
-    groups = purchases.drop_duplicates("item_id").set_index("item_id")
-    style = _group_codes(groups, "style", labels)
-    slot = _group_codes(groups, "slot", labels)
+    style = _group_codes(purchases, "style", codes, len(labels))
+    slot = _group_codes(purchases, "slot", codes, len(labels))
     kept = [
         pair
         for pair in _pairs(counts, labels, set(), config.article_min_count, config)
@@ -242,13 +242,17 @@ def _factorize(values: pd.Series) -> tuple[tuple[str, ...], np.ndarray]:
     return tuple(str(u) for u in uniques), codes.astype(np.int64)
 
 
-def _group_codes(groups: pd.DataFrame, column: str, labels: Sequence[str]) -> np.ndarray:
-    """Code of each label's group (-1: unknown), in ``labels`` order."""
-    if column not in groups.columns:
-        return np.full(len(labels), -1, np.int64)
-    values = groups[column].reindex(list(labels)).replace("", None)
-    codes, _ = pd.factorize(values)
-    return codes.astype(np.int64)
+def _group_codes(
+    purchases: pd.DataFrame, column: str, codes: np.ndarray, n_labels: int
+) -> np.ndarray:
+    """Code of each label's group in ``column`` (-1: unknown or empty), by label code."""
+    per_label = np.full(n_labels, -1, np.int64)
+    if column not in purchases.columns:
+        return per_label
+    group, uniques = pd.factorize(purchases[column])
+    blank = np.array([str(u) == "" for u in uniques] + [True])  # the last: missing (-1)
+    per_label[codes] = np.where(blank[group], -1, group)  # an article has one style, one slot
+    return per_label
 
 
 def _same(groups: np.ndarray, a: int, b: int) -> bool:

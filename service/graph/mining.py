@@ -25,7 +25,7 @@ from recommender.mining import (
     mine_articles,
     mine_categories,
 )
-from service.store.models import Article, Customer, Event, EventType
+from service.store.models import Article, Event, EventType
 
 
 @dataclass(frozen=True)
@@ -60,19 +60,49 @@ class LearnReport:
         )
 
 
+#: Purchases fetched per round trip.
+BATCH = 100_000
+
+
 def read_purchases(engine: Engine) -> pd.DataFrame:
-    """Every purchase: ``source``, ``user_id``, ``item_id`` (external ids), ``day``."""
+    """Every purchase: ``source``, ``user_id`` (the store's customer key: only who is who
+    matters), ``item_id`` (article external id) and ``day`` (days since 1970).
+
+    Streamed in batches into integer and categorical columns, so that tens of millions of
+    purchases fit in memory (ids and sources are held once, not once per row).
+    """
     query = (
-        select(Event.source, Customer.external_id, Article.external_id, Event.occurred_at)
-        .join(Customer, Customer.id == Event.customer_id)
-        .join(Article, Article.id == Event.article_id)
+        select(Event.source, Event.customer_id, Event.article_id, Event.occurred_at)
         .where(Event.event_type == EventType.PURCHASE.value)
+        .order_by(Event.id)
     )
+    parts: list[pd.DataFrame] = []
     with engine.connect() as connection:
-        rows = connection.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["source", "user_id", "item_id", "when"])
-    when = pd.to_datetime(frame["when"]).to_numpy().astype("datetime64[D]")
-    return frame.drop(columns="when").assign(day=when.astype(np.int64))
+        external = dict(connection.execute(select(Article.id, Article.external_id)).all())
+        result = connection.execution_options(yield_per=BATCH).execute(query)
+        for rows in result.partitions():
+            part = pd.DataFrame(rows, columns=["source", "user_id", "article", "when"])
+            when = pd.to_datetime(part["when"]).to_numpy().astype("datetime64[D]")
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "source": part["source"].astype("category"),
+                        "user_id": part["user_id"].to_numpy(np.int64),
+                        "article": part["article"].to_numpy(np.int64),
+                        "day": when.astype(np.int64),
+                    }
+                )
+            )
+    columns = {"source": [], "user_id": [], "article": [], "day": []}
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns)
+    frame["source"] = frame["source"].astype("category")
+    keys = np.sort(frame["article"].unique().astype(np.int64))
+    labels = [external[int(key)] for key in keys]
+    codes = np.searchsorted(keys, frame["article"].to_numpy(np.int64))
+    item = pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
+    return frame.drop(columns="article").assign(item_id=item)[
+        ["source", "user_id", "item_id", "day"]
+    ]
 
 
 def learn_complements(
@@ -88,7 +118,7 @@ def learn_complements(
     purchases = _with_categories(read_purchases(engine), context)
     report = LearnReport()
     stamp = computed_at or datetime.now(UTC)
-    for source, rows in purchases.groupby("source", sort=True):
+    for source, rows in purchases.groupby("source", sort=True, observed=True):
         relations = mine_categories(rows, context.slots, context.declared, config)
         articles = mine_articles(rows, config)
         records = [
@@ -113,15 +143,24 @@ def learn_complements(
 
 
 def _with_categories(purchases: pd.DataFrame, context: PurchaseContext) -> pd.DataFrame:
-    """Purchases of articles the graph gives a category, with their category, style and slot."""
-    known = purchases["item_id"].map(context.articles)
-    purchases = purchases[known.notna()]
-    known = known[known.notna()]
-    categories = [category for category, _ in known]
-    return purchases.assign(
-        category=categories,
-        style=[style or "" for _, style in known],
-        slot=[context.slots.get(category) or "" for category in categories],
+    """Purchases of articles the graph gives a category, with their category, style and slot
+    (looked up once per article, not once per purchase).
+    """
+    items = pd.Categorical(purchases["item_id"])
+    facts = [context.articles.get(str(item)) for item in items.categories]
+    known = np.array([fact is not None for fact in facts] + [False])  # code -1: no article
+    keep = known[items.codes]
+
+    def column(values: list[str]) -> pd.Categorical:
+        uniques, per_article = np.unique(np.array(values, dtype=object), return_inverse=True)
+        codes = per_article.astype(np.int64)[items.codes[keep]]
+        return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+
+    categories = [fact[0] if fact else "" for fact in facts]
+    return purchases[keep].assign(
+        category=column(categories),
+        style=column([(fact[1] or "") if fact else "" for fact in facts]),
+        slot=column([context.slots.get(c) or "" for c in categories]),
     )
 
 
