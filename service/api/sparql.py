@@ -211,7 +211,8 @@ async def _graph_store(request: Request, path: str) -> Response:
             # The token comes first: without it, not even the body is looked at.
             _check_token(service.token, request.headers.get("authorization"))
         endpoint_url = str(request.base_url).rstrip("/") + GRAPH_PATH
-        parsed = parse_graph_request(parts, endpoint_url, path)
+        # Parsing a body (up to ATELIER_MAX_REQUEST_BYTES of RDF) is CPU work: off the loop.
+        parsed = await run_in_threadpool(parse_graph_request, parts, endpoint_url, path)
         endpoint = await service.ready_endpoint()
     except ProtocolError as exc:
         return _error(exc)
