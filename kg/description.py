@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.graphstore import GRAPH_FORMATS
 from kg.namespaces import BASE, RDF_TYPE, XSD
 from kg.protocol import GRAPH_TYPES, RESULT_TYPES
+from kg.rdf_body import GRAPH_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"

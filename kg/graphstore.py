@@ -24,12 +24,9 @@ remote store.
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import IO, Literal
 
 import pyoxigraph as ox
@@ -44,31 +41,11 @@ from kg.protocol import (
     content_type,
     media_type_of,
     negotiate_among,
-    refuse_other_charsets,
 )
+from kg.rdf_body import DATASET_FORMATS, GRAPH_FORMATS, read_body
 
 TargetKind = Literal["named", "default", "dataset"]
 
-#: Media types a graph is written in, alias → canonical; the first is the default.
-GRAPH_FORMATS = {
-    "text/turtle": "text/turtle",
-    "application/x-turtle": "text/turtle",
-    "application/n-triples": "application/n-triples",
-    "text/plain": "application/n-triples",
-    "application/n-quads": "application/n-quads",
-    "text/x-nquads": "application/n-quads",
-    "application/trig": "application/trig",
-    "application/rdf+xml": "application/rdf+xml",
-    "application/ld+json": "application/ld+json",
-}
-#: Media types the whole dataset is written in (they keep graph names); the first is the default.
-DATASET_FORMATS = {
-    "application/n-quads": "application/n-quads",
-    "text/x-nquads": "application/n-quads",
-    "application/trig": "application/trig",
-    "application/ld+json": "application/ld+json",
-}
-MULTIPART = "multipart/form-data"
 #: Prefixes written into Turtle and TriG answers, so graphs read like the docs' queries.
 PREFIXES = {
     "atl": BASE + "vocab#",
@@ -187,11 +164,6 @@ def _has_graphs(parts: HttpParts) -> bool:
 def _body_statements(parts: HttpParts, target: GraphTarget, base: str) -> list[ox.Quad]:
     """The body's statements, parsed (and so checked) before anything is written."""
     content_type = media_type_of(parts.content_type)
-    if content_type == MULTIPART:
-        if parts.method.upper() != "POST":
-            raise ProtocolError(415, "multipart/form-data bodies are only taken by POST")
-        return [quad for kind, body in _multipart(parts) for quad in _parse(kind, body, base)]
-    refuse_other_charsets(parts.content_type)
     if content_type in _QUADS_ONLY and target.kind != "dataset":
         raise ProtocolError(
             415,
@@ -204,64 +176,7 @@ def _body_statements(parts: HttpParts, target: GraphTarget, base: str) -> list[o
             f"replacing the whole dataset takes N-Quads or TriG, not {content_type or 'untyped'}"
             ": name a graph with ?graph=IRI or ?default to replace one graph",
         )
-    return _parse(content_type, parts.body, base)
-
-
-def _multipart(parts: HttpParts) -> Iterator[tuple[str, bytes]]:
-    head = f"Content-Type: {parts.content_type}\r\n\r\n".encode()
-    message = BytesParser(policy=HTTP).parsebytes(head + parts.body)
-    if not message.is_multipart():
-        raise ProtocolError(400, "the multipart/form-data body has no parts: check the boundary")
-    for part in message.iter_parts():
-        payload = part.get_payload(decode=True)
-        yield part.get_content_type(), payload if isinstance(payload, bytes) else b""
-
-
-def _parse(content_type: str, body: bytes, base: str) -> list[ox.Quad]:
-    media = GRAPH_FORMATS.get(content_type)
-    rdf_format = ox.RdfFormat.from_media_type(media) if media else None
-    if rdf_format is None:
-        offered = ", ".join(sorted(set(GRAPH_FORMATS.values())))
-        raise ProtocolError(
-            415, f"cannot read {content_type or 'an untyped body'}; send one of: {offered}"
-        )
-    if rdf_format == ox.RdfFormat.RDF_XML:
-        refuse_entity_bombs(body)
-    try:
-        return list(ox.parse(body, rdf_format, base_iri=base))
-    except (SyntaxError, ValueError) as exc:
-        raise ProtocolError(400, f"the body is not valid {rdf_format.name}: {exc}") from exc
-
-
-#: Most characters the entities of an RDF/XML body may expand to (the parser expands them all
-#: in memory: a 600-byte "billion laughs" body becomes a 10 MB literal, one level more 100 MB).
-MAX_ENTITY_EXPANSION = 4_000_000
-_ENTITY = re.compile(rb"<!ENTITY\s+([\w.:-]+)\s+(?:\"([^\"&%]*)\"|'([^'&%]*)')\s*>")
-
-
-def refuse_entity_bombs(body: bytes) -> None:
-    """Refuse an RDF/XML body whose DTD entities could expand past a few megabytes.
-
-    Plain entities (Protégé writes them for namespaces) are fine; parameter, external and
-    nested entities are refused, and so is a body whose references would expand past
-    :data:`MAX_ENTITY_EXPANSION` characters.
-
-    Raises:
-        ProtocolError: 400 saying which.
-    """
-    declared = body.count(b"<!ENTITY")
-    if not declared:
-        return
-    entities = [(m.group(1), m.group(2) or m.group(3) or b"") for m in _ENTITY.finditer(body)]
-    if len(entities) != declared:
-        raise ProtocolError(
-            400, "RDF/XML bodies may declare only plain internal entities (no %, SYSTEM or &)"
-        )
-    expansion = sum(len(value) * body.count(b"&" + name + b";") for name, value in entities)
-    if expansion > MAX_ENTITY_EXPANSION:
-        raise ProtocolError(
-            400, f"the RDF/XML body's entities expand to {expansion:,} characters: too many"
-        )
+    return read_body(parts.content_type, parts.method, parts.body, base)
 
 
 def write_update(method: str, target: GraphTarget, statements: Iterable[ox.Quad] = ()) -> str:
