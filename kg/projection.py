@@ -159,10 +159,14 @@ class GraphKnowledge:
         return self.rules.get(category)
 
     def complements(self, category: str) -> Sequence[str]:
-        """Categories that go with ``category``: mined (most confident first), then declared."""
+        """Categories that go with ``category``: mined (most confident first), then the
+        declared ones the data does not refute.
+        """
         mined = self.mined.complements.get(category, {})
         ranked = sorted(mined, key=lambda other: (-mined[other][0], other))
-        return list(dict.fromkeys([*ranked, *self.declared_complements(category)]))
+        refuted = self.mined.refuted.get(category, set())
+        prior = [c for c in self.declared_complements(category) if c not in refuted]
+        return list(dict.fromkeys([*ranked, *prior]))
 
     def declared_complements(self, category: str) -> list[str]:
         """The hand-written complements of ``category`` (the prior of the mining)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,6 +21,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recommender.data import Interactions, MatrixConfig, Vocabulary, user_item_matrix
+from recommender.history import UserHistory
 from recommender.knowledge import EMPTY_KNOWLEDGE, CatalogueKnowledge
 
 CONFIG_FILE = "config.json"
@@ -67,6 +68,8 @@ class Recommender(ABC):
     """Scores catalogue items for users folded in from their interaction rows."""
 
     name: ClassVar[str]
+    reads_history: ClassVar[bool] = False
+    """Whether :meth:`score_histories` reads more than the weighted rows (event times)."""
     config: Any
 
     @abstractmethod
@@ -95,6 +98,21 @@ class Recommender(ABC):
     @abstractmethod
     def load_arrays(self, directory: Path) -> None:
         """Read the learned state written by :meth:`save_arrays`."""
+
+    def score_histories(
+        self, histories: Sequence[UserHistory], user_items: sp.csr_matrix
+    ) -> np.ndarray:
+        """:meth:`score` for shoppers whose timed histories are known.
+
+        Evaluation and serving call this; models that read event times or the moment of the
+        request (the ranker's trends and recency) override it, the others score the rows.
+
+        Args:
+            histories: One history per row of ``user_items``.
+            user_items: (n_users, n_items) the same histories as weighted rows.
+        """
+        del histories
+        return self.score(user_items)
 
     def item_similarity(self, item: int) -> np.ndarray | None:
         """Similarity of every item to ``item`` in the model's own space; ``None``: no space."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,17 +30,23 @@ def compare(
     k: int = 12,
     samples: int = 1000,
     overrides: dict[str, dict[str, Any]] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Run]:
     """Fit each model on ``split.train``; rows ``<model>`` (raw), ``<model>+policy`` and, once,
     ``rebuy`` (the buy-it-again shelf).
+
+    ``progress`` hears each step as it starts (the CLI prints it on stderr).
     """
     runs: list[Run] = []
-    for name in models:
+    say = progress or (lambda _: None)
+    for index, name in enumerate(models, 1):
+        say(f"[{index}/{len(models)}] fitting {name}")
         config = PipelineConfig(model=name, model_overrides=(overrides or {}).get(name, {}))
         started = time.perf_counter()
         fitted = fit_pipeline(split.train, knowledge, config)
         seconds = time.perf_counter() - started
         policy = Policy(fitted.catalogue, fitted.tables, config.policy)
+        say(f"[{index}/{len(models)}] {name} fitted in {seconds:.1f} s; ranking the test shoppers")
         cases = build_cases(split, fitted, policy)
         for label, apply in ((name, False), (f"{name}+policy", True)):
             lists = main_lists(fitted, policy, cases, k, apply_policy=apply)

@@ -149,7 +149,7 @@ def main_lists(
     for start in range(0, len(cases), batch):
         chunk = cases[start : start + batch]
         rows = [c.history.row(n_items, fitted.config.matrix) for c in chunk]
-        scores = fitted.model.score(sp.vstack(rows).tocsr())
+        scores = fitted.model.score_histories([c.history for c in chunk], sp.vstack(rows).tocsr())
         for case, raw in zip(chunk, scores, strict=True):
             if case.history.items.size == 0:
                 raw = fitted.popularity.popularity
@@ -161,7 +161,7 @@ def main_lists(
 def rebuy_lists(
     fitted: Fitted, policy: Policy, cases: Sequence[Case], k: int
 ) -> dict[str, list[str]]:
-    """ "Buy it again" lists of every case."""
+    """The "buy it again" lists of every case."""
     ids = fitted.items.ids
     return {
         c.user_id: [ids[i] for i in rebuy_scores(c.history, policy, fitted.habits, k)[0]]
@@ -192,7 +192,8 @@ def accuracy(
     samples: int = 1000,
 ) -> dict[str, float]:
     """MAP@12, Recall@K, NDCG@K, HitRate@K (means with 95% bootstrap intervals) on one
-    relevance set, over the cases where that set is not empty."""
+    relevance set, over the cases where that set is not empty.
+    """
     pick = RELEVANCE[target]
     chosen = [(lists.get(c.user_id, []), pick(c)) for c in cases if pick(c)]
     values = {
@@ -217,7 +218,8 @@ def redundancy(
     k: int,
 ) -> dict[str, float]:
     """PPRR@K (share of the top K that substitute a purchase still inside its category's
-    window) and the share of the top K in a style bought in the last 30 days."""
+    window) and the share of the top K in a style bought in the last 30 days.
+    """
     codes = fitted.catalogue.codes
     pprr, style = [], []
     for case in cases:

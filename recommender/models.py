@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from recommender import als, bpr, hybrid, kgnn, lightgcn, popularity
+from recommender import als, bpr, hybrid, kgnn, lightgcn, popularity, ranker
 from recommender.base import MODELS, Recommender, config_from_dict
 
 __all__ = ["MODELS", "create", "names"]
-_LOADED = (als, bpr, hybrid, kgnn, lightgcn, popularity)
+_LOADED = (als, bpr, hybrid, kgnn, lightgcn, popularity, ranker)
 
 
 def names() -> list[str]:

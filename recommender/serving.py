@@ -125,7 +125,7 @@ class Shelves:
             raw = self.fitted.item_popularity.astype(np.float32)
         else:
             row = user.row(len(self.fitted.items), self.fitted.config.matrix)
-            raw = self.fitted.model.score(row)[0]
+            raw = self.fitted.model.score_histories([user], row)[0]
         return self.policy.apply(raw, user)
 
     def recommend(
@@ -181,6 +181,8 @@ class Shelves:
             return rows, self.policy.apply_rows(scores, rows, user, mean, spread)
         row = user.row(n_items, self.fitted.config.matrix)
         model = self.fitted.model
+        if model.reads_history:  # scores from the timed history, kept for this row's calls
+            model.score_histories([user], row)
         if include is not None or category is not None:
             scores = model.score_rows(row, rows)
         else:

@@ -18,7 +18,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from service.cli.context import state
-from service.cli.output import out
+from service.cli.output import console, out
 from service.errors import EvaluationError
 from service.settings import Settings
 
@@ -29,7 +29,10 @@ if TYPE_CHECKING:  # the recommender imports torch: loaded only when a command r
     from recommender.serving import HistoryEvent, Shelf, Shelves
     from service.training import TrainResult
 
-MODELS_HELP = "popularity, als, bpr, lightgcn, kgnn or hybrid"
+MODELS_HELP = "popularity, als, bpr, lightgcn, kgnn, hybrid or ranker"
+#: What ``atelier evaluate`` compares when no --model is given: the baselines and the
+#: learned ranking stage (the graph models train for minutes at retailer scale: ask for them).
+DEFAULT_MODELS = ("popularity", "als", "ranker")
 
 
 def _check_model(name: str) -> str:
@@ -102,9 +105,9 @@ def evaluate(
     """Compare models (with and without the policy) on files or on the store."""
     from recommender.comparison import compare
 
-    models = [_check_model(m) for m in (model or ["popularity", "als"])]
+    models = [_check_model(m) for m in (model or DEFAULT_MODELS)]
     split, knowledge = _inputs(ctx, train_csv, test_csv, items_csv, categories_csv, test_days)
-    runs = compare(split, knowledge, models, k)
+    runs = compare(split, knowledge, models, k, progress=console.print)
     _print_runs(runs, k)
     if out_json is not None:
         payload = {run.name: {"fit_seconds": run.fit_seconds, **run.metrics} for run in runs}
@@ -149,8 +152,10 @@ def _inputs(
 
 
 def _print_runs(runs: list[Run], k: int) -> None:
-    table = Table(title=f"Offline evaluation (MAP@12, Recall@{k}; 95% bootstrap intervals)")
-    for column in (
+    """The comparison as a table; as Markdown when the output is not a terminal (a file
+    or a pipe), where a boxed table would be cut to 80 columns.
+    """
+    columns = (
         "model",
         "all MAP@12",
         f"all R@{k}",
@@ -159,20 +164,35 @@ def _print_runs(runs: list[Run], k: int) -> None:
         f"PPRR@{k}",
         "same style",
         "coverage",
-    ):
-        table.add_column(column)
+        "fit s",
+    )
+    rows = []
     for run in runs:
         every, new, shelf = run.metrics["all"], run.metrics["new"], run.metrics["shelf"]
-        table.add_row(
-            run.name,
-            _ci(every, "map@12"),
-            _ci(every, f"recall@{k}"),
-            _ci(new, "map@12"),
-            _ci(new, f"recall@{k}"),
-            f"{shelf[f'pprr@{k}']:.3f}",
-            f"{shelf[f'same_style@{k}']:.3f}",
-            f"{shelf['coverage']:.3f}",
+        rows.append(
+            (
+                run.name,
+                _ci(every, "map@12"),
+                _ci(every, f"recall@{k}"),
+                _ci(new, "map@12"),
+                _ci(new, f"recall@{k}"),
+                f"{shelf[f'pprr@{k}']:.3f}",
+                f"{shelf[f'same_style@{k}']:.3f}",
+                f"{shelf['coverage']:.3f}",
+                f"{run.fit_seconds:.1f}",
+            )
         )
+    title = f"Offline evaluation (MAP@12, Recall@{k}; 95% bootstrap intervals)"
+    if not out.is_terminal:
+        lines = [title, "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
 
 

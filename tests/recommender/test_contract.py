@@ -23,6 +23,7 @@ FAST: dict[str, dict[str, Any]] = {
     "lightgcn": {"dim": 16, "epochs": 150, "batch_size": 64, "device": "cpu"},
     "kgnn": {"dim": 16, "epochs": 150, "batch_size": 64, "device": "cpu"},
     "hybrid": {"members": ("popularity", "als"), "grid_steps": 2},
+    "ranker": {"base_overrides": {"factors": 8, "iterations": 10}, "trees": 50},
 }
 PERSONAL = [name for name in names() if name != "popularity"]
 
@@ -46,7 +47,7 @@ def _row(train: TrainingSet, items: list[str]) -> sp.csr_matrix:
 
 
 def test_every_model_is_covered() -> None:
-    assert set(names()) == {"popularity", "als", "bpr", "lightgcn", "kgnn", "hybrid"}
+    assert set(names()) == {"popularity", "als", "bpr", "lightgcn", "kgnn", "hybrid", "ranker"}
 
 
 @pytest.mark.parametrize("name", names())

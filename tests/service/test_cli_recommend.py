@@ -83,3 +83,30 @@ def test_missing_file_is_one_line(tmp_path: Path) -> None:
 def test_unknown_model_is_refused(tmp_path: Path) -> None:
     result = atelier("train", "--model", "nope", home=tmp_path)
     assert result.returncode != 0 and "unknown model" in result.stderr + result.stdout
+
+
+def test_evaluate_defaults_include_the_ranker_on_untimed_rows(tmp_path: Path) -> None:
+    # plain user_id,item_id rows: no times, no item attributes
+    train = ["user_id,item_id"] + [
+        f"{u:03d},{(u * 3 + d) % 11:04d}" for u in range(30) for d in range(5)
+    ]
+    test = ["user_id,item_id", "000,0007", "001,0008", "002,0002"]
+    result = atelier(
+        "evaluate",
+        "--train",
+        str(_write(tmp_path / "train.csv", train)),
+        "--test",
+        str(_write(tmp_path / "test.csv", test)),
+        "--out",
+        str(tmp_path / "m.json"),
+        home=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((tmp_path / "m.json").read_text())
+    assert {"popularity", "als", "ranker", "ranker+policy"} <= set(metrics)
+    assert metrics["ranker"]["all"]["users"] == 3
+    # written to a pipe, the table is Markdown with every column whole
+    header = next(line for line in result.stdout.splitlines() if line.startswith("| model"))
+    assert header.endswith("| fit s |")
+    assert any(line.startswith("| ranker+policy | ") for line in result.stdout.splitlines())
+    assert "fitting ranker" in result.stderr

@@ -1,0 +1,74 @@
+"""The ranking stage on the tiny world: its sources, its labels, its artifact."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from recommender.base import Recommender
+from recommender.candidates import FEATURES, SOURCES, Shopper, gather
+from recommender.data import Interactions, MatrixConfig
+from recommender.history import build_history
+from recommender.knowledge import TableKnowledge
+from recommender.pipeline import training_set
+from recommender.ranker import RankerConfig, RankerRecommender
+
+from .conftest import START
+
+FAST = RankerConfig(base_overrides={"factors": 8, "iterations": 10}, trees=50)
+
+
+@pytest.fixture
+def ranker(interactions: Interactions, knowledge: TableKnowledge) -> RankerRecommender:
+    model = RankerRecommender(FAST)
+    model.fit(training_set(interactions, knowledge, MatrixConfig()))
+    return model
+
+
+def test_sources_propose_complements_and_never_a_bought_style(ranker: RankerRecommender) -> None:
+    context = ranker.context
+    assert context is not None and ranker.base is not None
+    items = ranker.base_items
+    now = START + timedelta(days=30)
+    history = build_history(items, ["B0"], [now - timedelta(days=1)], ["purchase"], [1], now)
+    shopper = Shopper.of(history, int(np.datetime64(now.date(), "D").astype(np.int64)), 30.0)
+    allowed = np.ones(len(items), bool)
+    allowed[items.rows(["B0"])] = False
+    rows, found, _ = gather(context, shopper, np.zeros(len(items), np.float32), allowed)
+    names = {items.ids[r] for r in rows}
+    assert "B0" not in names
+    scarves = {items.ids[r] for r in rows[found[:, SOURCES.index("complement")] > 0]}
+    assert "C0" in scarves  # scarves go with coats (declared, and bought with them)
+    together = {items.ids[r] for r in rows[found[:, SOURCES.index("copurchase")] > 0]}
+    assert together and together <= {f"B{i}" for i in range(5)} | {"C0"}
+
+
+def test_the_ranker_learns_from_time_cuts_and_reports_it(ranker: RankerRecommender) -> None:
+    assert ranker.report["timed_labels"] is True
+    assert ranker.report["cuts"] >= 1 and ranker.report["label_shoppers"] > 0
+    assert set(ranker.report["source_hits"]) == set(SOURCES)
+
+
+def test_the_features_read_the_time_of_the_purchase(ranker: RankerRecommender) -> None:
+    items = ranker.base_items
+    now = START + timedelta(days=60)
+    fresh = build_history(items, ["B1"], [now - timedelta(days=1)], ["purchase"], [1], now)
+    stale = build_history(items, ["B1"], [now - timedelta(days=50)], ["purchase"], [1], now)
+    (rows, fresh_features, _), (_, stale_features, _) = ranker._candidates([fresh, stale])
+    column = FEATURES.index("shopper_days_since_last")
+    assert fresh_features[0, column] == 1.0 and stale_features[0, column] == 50.0
+    scores = ranker.score_histories([fresh, stale], fresh.row(len(items), MatrixConfig()))
+    assert scores.shape == (2, len(items))
+    assert scores[0, items.get("B1")] < scores[0, rows].min()  # bought: below the candidates
+
+
+def test_a_corrupt_booster_is_refused_naming_the_file(
+    ranker: RankerRecommender, tmp_path: Path
+) -> None:
+    ranker.save(tmp_path)
+    (tmp_path / "ranker.txt").write_text("not a model")
+    with pytest.raises(ValueError, match=r"ranker\.txt"):
+        Recommender.load(tmp_path)
