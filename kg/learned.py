@@ -32,6 +32,7 @@ KINDS = {
     "complement": ATL.MinedComplement,
     "substitute": ATL.MinedSubstitute,
     "article": ATL.MinedArticlePair,
+    "refuted": ATL.RefutedComplement,
 }
 
 _PREFIXES = """PREFIX atl: <https://w3id.org/atelier/vocab#>
@@ -73,8 +74,9 @@ class MinedPairRecord:
     """One mined pair as the graph stores it.
 
     Attributes:
-        kind: ``complement`` or ``substitute`` (categories, by notation) or ``article``
-            (article external ids).
+        kind: ``complement``, ``substitute`` or ``refuted`` (a declared pair the data
+            contradicts) between categories (by notation), or ``article`` (article external
+            ids).
         antecedent: What was bought first (or in the same basket).
         consequent: What was bought with it or within the window after it.
         count: Baskets holding the antecedent followed by the consequent within the window.
@@ -125,11 +127,13 @@ class PurchaseContext:
 @dataclass
 class MinedGraph:
     """The mined pairs read back: category -> complement -> (confidence, lift), best of every
-    source; article -> article -> confidence.
+    source; article -> article -> confidence; category -> declared complements the data
+    refutes.
     """
 
     complements: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     articles: dict[str, dict[str, float]] = field(default_factory=dict)
+    refuted: dict[str, set[str]] = field(default_factory=dict)
 
 
 def put_mined_pairs(
@@ -193,8 +197,10 @@ def _check(pair: MinedPairRecord) -> None:
         raise ValueError(f"unknown kind of mined pair: {pair.kind!r}")
     if pair.antecedent == pair.consequent:
         raise ValueError(f"{pair.antecedent!r} cannot be mined as a pair with itself")
-    within = 0 < pair.count <= pair.antecedent_baskets <= pair.baskets
-    if not (within and 0 <= pair.same_basket <= pair.count and pair.lift > 0):
+    refuted = pair.kind == "refuted"  # may never have been seen together: count and lift 0
+    within = (0 if refuted else 1) <= pair.count <= pair.antecedent_baskets <= pair.baskets
+    lift = pair.lift >= 0 if refuted else pair.lift > 0
+    if not (within and 0 <= pair.same_basket <= pair.count and lift):
         raise ValueError(f"inconsistent counts for {pair.antecedent!r} -> {pair.consequent!r}")
 
 
@@ -235,7 +241,9 @@ def purchase_context(store: GraphStore) -> PurchaseContext:
 
 
 def read_mined(store: GraphStore) -> MinedGraph:
-    """The mined complements and article pairs of every source (substitutes left out)."""
+    """The mined complements, refuted priors and article pairs of every source (substitutes
+    left out).
+    """
     mined = MinedGraph()
     prefix = len(ID + "article/")
     for row in store.select(_MINED % graph_iri("learned")):
@@ -244,6 +252,8 @@ def read_mined(store: GraphStore) -> MinedGraph:
             targets = mined.complements.setdefault(row["from"], {})
             best = max(targets.get(row["to"], (0.0, 0.0)), (confidence, lift))
             targets[row["to"]] = best
+        elif row["kind"] == str(ATL.RefutedComplement) and row.get("from") and row.get("to"):
+            mined.refuted.setdefault(row["from"], set()).add(row["to"])
         elif row["kind"] == str(ATL.MinedArticlePair):
             a, b = unquote(row["a"][prefix:]), unquote(row["b"][prefix:])
             others = mined.articles.setdefault(a, {})

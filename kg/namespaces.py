@@ -58,6 +58,7 @@ class ATL(DefinedNamespace):
     MinedComplement: URIRef
     MinedSubstitute: URIRef
     MinedArticlePair: URIRef
+    RefutedComplement: URIRef
     antecedent: URIRef
     consequent: URIRef
     pairCount: URIRef

@@ -124,6 +124,15 @@ class MinedPair:
         lifts = min(self.lift, self.smoothed_lift) > config.min_lift
         return lifts and self.z > config.min_z
 
+    def below_chance(self, config: MiningConfig) -> bool:
+        """Rich data against the pair: chance predicts at least ``config.min_count`` pairs,
+        the count lies ``config.min_z`` standard deviations below that, and even shrunk toward
+        its prior the pair is at most chance.
+        """
+        expected = self.antecedent_baskets * self.chance
+        below = self.smoothed_lift <= config.min_lift and self.z < -config.min_z
+        return below and expected >= config.min_count
+
 
 @dataclass(frozen=True)
 class MinedRelations:
@@ -136,6 +145,9 @@ class MinedRelations:
     window_days: float
     baskets: int
     shoppers: int
+    refuted: tuple[MinedPair, ...] = ()
+    """Declared pairs the data contradicts (:meth:`MinedPair.below_chance`): the prior yields
+    where data is rich."""
 
     def by_category(self) -> dict[str, tuple[str, ...]]:
         """Antecedent category -> its mined complements, strongest first."""
@@ -179,8 +191,12 @@ def mine_categories(
     declared = {(a, b) for a, others in prior.items() for b in others}
     complements: list[MinedPair] = []
     substitutes: list[MinedPair] = []
-    for pair in _pairs(counts, labels, declared, config.min_count, config):
-        if not pair.above_chance(config):
+    refuted: list[MinedPair] = []
+    rows, cols = _candidates(counts, labels, declared, config.min_count)
+    for pair in _pairs(counts, labels, rows, cols, declared, config):
+        if pair.declared and pair.below_chance(config):
+            refuted.append(pair)
+        if pair.count < config.min_count or not pair.above_chance(config):
             continue
         slot_a, slot_b = slots.get(pair.antecedent), slots.get(pair.consequent)
         # slot-mates replace one another, unless the prior says they are worn together (a
@@ -193,6 +209,7 @@ def mine_categories(
         window_days=config.window_days,
         baskets=counts.baskets,
         shoppers=counts.shoppers,
+        refuted=tuple(sorted(refuted, key=lambda p: (p.antecedent, p.consequent))),
     )
 
 
@@ -220,11 +237,8 @@ def mine_articles(
     counts = _count(purchases["user_id"], purchases["day"], codes, len(labels), config)
     style = _group_codes(purchases, "style", codes, len(labels))
     slot = _group_codes(purchases, "slot", codes, len(labels))
-    kept = [
-        pair
-        for pair in _pairs(counts, labels, set(), config.article_min_count, config)
-        if pair.above_chance(config)
-    ]
+    rows, cols = _candidates(counts, labels, set(), config.article_min_count)
+    kept = [p for p in _pairs(counts, labels, rows, cols, set(), config) if p.above_chance(config)]
     index = {label: row for row, label in enumerate(labels)}
     kept = [
         pair
@@ -325,17 +339,33 @@ def _chunks(basket_shopper: np.ndarray, size: int) -> Iterator[tuple[int, int]]:
         start = stop
 
 
+def _candidates(
+    counts: _Counts, labels: Sequence[str], declared: set[tuple[str, str]], min_count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(antecedent, consequent) label codes of the pairs seen in at least ``min_count``
+    baskets, and of every declared pair (seen or not: never together is evidence too).
+    """
+    together = counts.together.tocoo()
+    keep = (together.data >= min_count) & (together.row != together.col)
+    index = {label: row for row, label in enumerate(labels)}
+    extra = [(index[a], index[b]) for a, b in declared if a in index and b in index and a != b]
+    pairs = np.array([*zip(together.row[keep], together.col[keep], strict=True), *extra])
+    if pairs.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    pairs = np.unique(pairs.astype(np.int64), axis=0)
+    return pairs[:, 0], pairs[:, 1]
+
+
 def _pairs(
     counts: _Counts,
     labels: Sequence[str],
+    rows: np.ndarray,
+    cols: np.ndarray,
     declared: set[tuple[str, str]],
-    min_count: int,
     config: MiningConfig,
 ) -> Iterator[MinedPair]:
-    """Every pair of different labels seen in at least ``min_count`` baskets."""
-    together = counts.together.tocoo()
-    keep = (together.data >= min_count) & (together.row != together.col)
-    rows, cols, seen = together.row[keep], together.col[keep], together.data[keep]
+    """The evidence of each pair ``labels[rows[i]] -> labels[cols[i]]``."""
+    seen = np.asarray(counts.together.tocsr()[rows, cols]).ravel() if rows.size else rows
     same = np.asarray(counts.same.tocsr()[rows, cols]).ravel() if rows.size else rows
     chance = counts.followed / max(counts.baskets, 1)
     for a, b, n, both in zip(rows, cols, seen, same, strict=True):

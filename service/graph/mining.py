@@ -39,6 +39,7 @@ class SourceReport:
     complements: int
     substitutes: int
     article_pairs: int
+    refuted: int = 0
 
 
 @dataclass
@@ -55,7 +56,7 @@ class LearnReport:
         return "\n".join(
             f"{r.source}: {r.complements:,} complement and {r.substitutes:,} substitute category "
             f"pairs, {r.article_pairs:,} article pairs from {r.baskets:,} baskets of "
-            f"{r.shoppers:,} shoppers"
+            f"{r.shoppers:,} shoppers; {r.refuted:,} hand-written complements refuted"
             for r in self.sources
         )
 
@@ -93,7 +94,7 @@ def read_purchases(engine: Engine) -> pd.DataFrame:
                     }
                 )
             )
-    columns = {"source": [], "user_id": [], "article": [], "day": []}
+    columns: dict[str, list[object]] = {"source": [], "user_id": [], "article": [], "day": []}
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns)
     frame["source"] = frame["source"].astype("category")
     keys = np.sort(frame["article"].unique().astype(np.int64))
@@ -125,6 +126,7 @@ def learn_complements(
             *(_record("complement", p, config) for p in relations.complements),
             *(_record("substitute", p, config) for p in relations.substitutes),
             *(_record("article", p, config) for p in articles),
+            *(_record("refuted", p, config) for p in relations.refuted),
         ]
         put_mined_pairs(store, str(source), records, stamp)
         report.sources.append(
@@ -136,6 +138,7 @@ def learn_complements(
                 len(relations.complements),
                 len(relations.substitutes),
                 len(articles),
+                len(relations.refuted),
             )
         )
     report.seconds = time.perf_counter() - started
@@ -157,7 +160,8 @@ def _with_categories(purchases: pd.DataFrame, context: PurchaseContext) -> pd.Da
         return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
     categories = [fact[0] if fact else "" for fact in facts]
-    return purchases[keep].assign(
+    kept: pd.DataFrame = purchases[keep]
+    return kept.assign(
         category=column(categories),
         style=column([(fact[1] or "") if fact else "" for fact in facts]),
         slot=column([context.slots.get(c) or "" for c in categories]),

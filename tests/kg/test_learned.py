@@ -46,6 +46,8 @@ PAIRS = [
     _pair("complement", "jeans", "belt", 12),  # not declared: only purchases say so
     _pair("complement", "jeans", "sneakers", 5),  # declared too
     _pair("substitute", "jeans", "trousers", 9),
+    # declared, yet never bought together where chance predicts many: refuted
+    _pair("refuted", "jeans", "shirt", 0, lift=0.0, same_basket=0, smoothed_confidence=0.02),
     _pair("article", "A1", "A2", 3),
 ]
 
@@ -63,8 +65,7 @@ def test_the_projection_puts_mined_complements_first_then_the_prior(store: Embed
     assert list(knowledge.complements("jeans")) == [
         "belt",  # mined, confidence 12/50
         "sneakers",  # mined, 5/50, and declared
-        "boots",  # the hand-written prior, in name order
-        "shirt",
+        "boots",  # the hand-written prior, in name order, without the refuted shirt
         "t-shirt",
     ]
     mined = knowledge.mined_complements("jeans")
@@ -95,6 +96,7 @@ def test_the_bundled_query_lists_pairs_with_their_figures_and_provenance(
     assert [(r["complement"], r["relation"], r["declared"]) for r in rows] == [
         ("belt", "complement", "false"),
         ("sneakers", "complement", "true"),
+        ("shirt", "refuted", "true"),
         ("trousers", "substitute", "false"),
     ]
     belt = rows[0]
@@ -114,6 +116,9 @@ def test_the_shapes_cover_the_mined_statements(store: EmbeddedStore) -> None:
             _pair("complement", "jeans", "trousers", 5),  # one slot, undeclared: a substitute
             _pair("complement", "socks", "briefs", 5),  # one slot, but declared: fine
             _pair("complement", "jeans", "belt", 5, lift=0.8),  # below chance
+            # refuting what nobody declared
+            _pair("refuted", "jeans", "belt", 0, lift=0.0, same_basket=0, smoothed_confidence=0.1),
+            _pair("refuted", "jeans", "boots", 9, lift=1.4),  # above chance
         ],
         WHEN,
     )
@@ -128,6 +133,8 @@ def test_the_shapes_cover_the_mined_statements(store: EmbeddedStore) -> None:
     assert not report.conforms
     messages = " | ".join(report.violations)
     assert "joins two outfit slots" in messages
+    assert "only a complement the hand-written table declares" in messages
+    assert "less often than chance" in messages
     assert all("socks" not in node for nodes in report.examples.values() for node in nodes)
     assert "more often than chance" in messages
     assert "generatedAtTime" in messages and "sameBasketCount" in messages

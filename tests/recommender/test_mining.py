@@ -137,3 +137,21 @@ def test_article_pairs_skip_colourways_and_same_slot_and_are_bounded() -> None:
     )
     assert len(bounded) == 2
     assert mine_articles(frame.iloc[:0], config) == ()
+
+
+def test_rich_data_refutes_a_declared_pair_and_thin_data_does_not() -> None:
+    # ten coat buyers never buy a scarf; ten others buy a tee, then a scarf: 30 baskets
+    rows = [(f"c{n}", "coat", 0) for n in range(10)]
+    rows += [(f"t{n}", c, d) for n in range(10) for c, d in (("tee", 0), ("scarf", 1))]
+    config = MiningConfig(min_count=2, prior_strength=4.0)
+    mined = mine_categories(_frame(rows), SLOTS, {"coat": ["scarf"]}, config)
+    (refuted,) = mined.refuted
+    # chance predicts 10 * 20/30 = 6.7 pairs, none seen: z = -6.7 / sqrt(6.7 / 3) = -4.47
+    assert (refuted.antecedent, refuted.consequent, refuted.count) == ("coat", "scarf", 0)
+    assert refuted.z == pytest.approx(-(20 / 3) / (20 / 9) ** 0.5)
+    assert refuted.smoothed_confidence == pytest.approx((0 + 4 * 1.0) / (10 + 4))
+    assert "coat" not in mined.by_category()
+    assert mine_categories(_frame(rows), SLOTS, {}, config).refuted == ()  # nothing declared
+    # one coat buyer: chance predicts under two pairs, too thin to overrule the prior
+    thin = [r for r in rows if r[0] == "c0" or r[0].startswith("t")]
+    assert mine_categories(_frame(thin), SLOTS, {"coat": ["scarf"]}, config).refuted == ()
