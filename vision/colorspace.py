@@ -31,14 +31,15 @@ D65_WHITE: FloatArray = np.asarray(
     color.xyz_tristimulus_values(illuminant=_ILLUMINANT, observer=_OBSERVER), dtype=np.float64
 )
 
-# The library's linear sRGB → XYZ matrix, for the 8-bit fast path below.
+# The library's linear sRGB → XYZ matrix (module-level in skimage.color.colorconv, where
+# rgb2xyz reads it), for the 8-bit fast path below.
 _XYZ_FROM_RGB: FloatArray = np.asarray(colorconv.xyz_from_rgb, dtype=np.float64)
 
 _HEX_PATTERN = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
 
 def _as_float(values: ArrayLike) -> FloatArray:
-    # float64 always: given float32, scikit-image computes in float32 (ΔE00 then drifts ~1e-3).
+    # float64 always: scikit-image computes in its input's precision, float32 included.
     return np.asarray(values, dtype=np.float64)
 
 
