@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 
 from recommender.catalogue import Catalogue
 from recommender.data import Interactions, Vocabulary
-from recommender.mining import DEFAULT_MINING, MiningConfig, mine_categories
+from recommender.mining import DEFAULT_MINING, MinedRelations, MiningConfig, mine_categories
 
 
 @dataclass(frozen=True)
@@ -119,8 +119,9 @@ def learn_complements(
     config: HabitConfig,
     slots: Mapping[str, str | None] | None = None,
     prior: Mapping[str, Sequence[str]] | None = None,
-) -> dict[str, tuple[str, ...]]:
-    """Categories bought with or soon after each category more than chance, best first.
+) -> MinedRelations:
+    """Categories bought with or soon after each category more than chance (``by_category``:
+    best first), and the declared pairs the data refutes.
 
     Args:
         purchases: :func:`categorised_purchases` output.
@@ -128,15 +129,21 @@ def learn_complements(
         slots: Category -> outfit slot; same-slot pairs are substitutes, not complements.
         prior: Category -> the complements a hand-written table declares.
     """
-    return mine_categories(purchases, slots or {}, prior, config.mining()).by_category()
+    return mine_categories(purchases, slots or {}, prior, config.mining())
 
 
 def merge_complements(
-    known: Mapping[str, Sequence[str]], learned: Mapping[str, Sequence[str]]
+    known: Mapping[str, Sequence[str]],
+    learned: Mapping[str, Sequence[str]],
+    refuted: Iterable[tuple[str, str]] = (),
 ) -> dict[str, tuple[str, ...]]:
-    """Complements from the graph first, then learned ones, without repeats."""
+    """Complements from the graph first, then learned ones, without repeats, less the
+    ``(category, complement)`` pairs the data refutes.
+    """
+    against = set(refuted)
     merged: dict[str, tuple[str, ...]] = {}
     for category in set(known) | set(learned):
         both = (*known.get(category, ()), *learned.get(category, ()))
-        merged[category] = tuple(dict.fromkeys(both))
+        kept = (c for c in dict.fromkeys(both) if (category, c) not in against)
+        merged[category] = tuple(kept)
     return merged

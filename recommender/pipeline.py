@@ -100,6 +100,7 @@ def fit_pipeline(
     declared = {c: declared_complements(knowledge, c) for c in names}
     slots = {c: rule.slot if (rule := knowledge.category_rule(c)) else None for c in names}
     learned = learn_complements(purchases, config.habits, slots, declared)
-    complements = merge_complements(known, learned)
+    refuted = [(p.antecedent, p.consequent) for p in learned.refuted]
+    complements = merge_complements(known, learned.by_category(), refuted)
     tables = plan_categories(names, knowledge, habits, complements, config.policy, declared)
     return Fitted(config, train.items, model, popularity, catalogue, habits, tables)

@@ -36,9 +36,18 @@ def test_categories_bought_together_more_than_chance_are_complements() -> None:
     rows += [(f"v{n}", "t", "tee", 0) for n in range(10)]
     rows += [("v0", "c", "coat", 100)]  # far apart: not together
     slots = {"coat": "outerwear", "scarf": "accessory", "tee": "top"}
-    learned = learn_complements(_frame(rows), HabitConfig(min_pairs=3), slots)
+    learned = learn_complements(_frame(rows), HabitConfig(min_pairs=3), slots).by_category()
     assert learned["coat"] == ("scarf",) and "tee" not in learned
-    assert learn_complements(_frame(rows), HabitConfig(min_pairs=7), slots) == {}
+    assert learn_complements(_frame(rows), HabitConfig(min_pairs=7), slots).complements == ()
     # the same slot: a scarf after a coat is then a substitute, never a complement
-    assert learn_complements(_frame(rows), HabitConfig(), {"coat": "x", "scarf": "x"}) == {}
+    same_slot = learn_complements(_frame(rows), HabitConfig(), {"coat": "x", "scarf": "x"})
+    assert same_slot.complements == () and len(same_slot.substitutes) == 1
     assert merge_complements({"coat": ["boots"]}, learned)["coat"] == ("boots", "scarf")
+    # a tee declared to go with a coat, never bought after one (chance predicts 7 * 10/23 =
+    # 3.0, z = -2.3): with a weak prior the data refutes it
+    weak = HabitConfig(min_pairs=3, prior_strength=2.0)
+    relations = learn_complements(_frame(rows), weak, slots, {"coat": ["tee"]})
+    assert [(p.antecedent, p.consequent) for p in relations.refuted] == [("coat", "tee")]
+    refuted = [(p.antecedent, p.consequent) for p in relations.refuted]
+    merged = merge_complements({"coat": ["tee"]}, relations.by_category(), refuted)
+    assert merged["coat"] == ("scarf",)
