@@ -18,6 +18,7 @@ latency of one ``Shelves.recommend`` call at the full 105,542-article catalogue.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -170,6 +171,7 @@ def accuracy_rows(name: str, table: dict[str, dict[str, float]]) -> dict[str, An
         "pprr": table["shelf"]["pprr@12"],
         "same_style": table["shelf"]["same_style@12"],
         "coverage": table["shelf"]["coverage"],
+        "category_diversity": table["shelf"]["category_diversity@12"],
     }
 
 
@@ -242,6 +244,17 @@ def run_split(
         rows.append(
             accuracy_rows(label, report(lists, cases, split, ours, ours_policy, k, samples))
         )
+    # what the category limit costs: the same shelf without it
+    unlimited = Policy(
+        ours.catalogue, ours.tables, dataclasses.replace(ours.config.policy, max_per_category=0)
+    )
+    lists = main_lists(ours, unlimited, cases, k)
+    rows.append(
+        accuracy_rows(
+            f"main shelf ({model}+policy), no category limit",
+            report(lists, cases, split, ours, unlimited, k, samples),
+        )
+    )
     rebuy = rebuy_lists(ours, ours_policy, cases, k)
     rows.append(
         accuracy_rows("rebuy shelf", report(rebuy, cases, split, ours, ours_policy, k, samples))
@@ -429,15 +442,16 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"cold-start recall@12 among never-sold articles: {result['cold']}")
     print(
         "| list | MAP@12 all | MAP@12 new-to-you [95% CI] | Recall@12 new-to-you [95% CI] "
-        "| MAP@12 repeats | same-style share | PPRR@12 |"
+        "| MAP@12 repeats | same-style share | PPRR@12 | categories per article |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for r in result["rows"]:
         print(
             f"| {r['model']} | {r['all_map@12']:.4f} | {r['new_map@12']:.4f} "
             f"[{r['new_map@12_lo']:.4f}, {r['new_map@12_hi']:.4f}] | {r['new_recall@12']:.4f} "
             f"[{r['new_recall@12_lo']:.4f}, {r['new_recall@12_hi']:.4f}] | "
-            f"{r['repeat_map@12']:.4f} | {r['same_style']:.1%} | {r['pprr']:.3f} |"
+            f"{r['repeat_map@12']:.4f} | {r['same_style']:.1%} | {r['pprr']:.3f} "
+            f"| {r['category_diversity']:.2f} |"
         )
     rows = {r["model"]: r for r in result["rows"]}
     anchor = rows.get("ALS filtered (anchor)")

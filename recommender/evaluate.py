@@ -153,8 +153,11 @@ def main_lists(
         for case, raw in zip(chunk, scores, strict=True):
             if case.history.items.size == 0:
                 raw = fitted.popularity.popularity
-            final = policy.apply(raw, case.history) if apply_policy else raw
-            lists[case.user_id] = [ids[i] for i in _top(final, k)]
+            if apply_policy:
+                best = policy.top(policy.apply(raw, case.history), None, k).tolist()
+            else:
+                best = _top(raw, k)
+            lists[case.user_id] = [ids[i] for i in best]
     return lists
 
 
@@ -218,13 +221,18 @@ def redundancy(
     k: int,
 ) -> dict[str, float]:
     """PPRR@K (share of the top K that substitute a purchase still inside its category's
-    window) and the share of the top K in a style bought in the last 30 days.
+    window), the share of the top K in a style bought in the last 30 days, and the
+    intra-list diversity (distinct categories per article shown, over every list).
     """
     codes = fitted.catalogue.codes
-    pprr, style = [], []
+    pprr, style, spread = [], [], []
     for case in cases:
         rows = fitted.items.rows(list(lists.get(case.user_id, []))[:k])
         rows = rows[rows >= 0]
+        if rows.size:
+            categories = codes["category"][rows]
+            known = categories[categories >= 0]
+            spread.append((np.unique(known).size + (categories < 0).sum()) / rows.size)
         bought = case.history.purchased
         owned, ages = case.history.items[bought], case.history.ages[bought]
         if owned.size == 0 or rows.size == 0:
@@ -245,6 +253,7 @@ def redundancy(
     return {
         f"pprr@{k}": float(np.mean(pprr)) if pprr else 0.0,
         f"same_style@{k}": float(np.mean(style)) if style else 0.0,
+        f"category_diversity@{k}": float(np.mean(spread)) if spread else 0.0,
     }
 
 

@@ -2,9 +2,9 @@
 
 Applied to every model's scores at serving time, from the shopper's history as of now:
 
-* the bought article and its style's other colourways are removed from the main shelf for the
-  category's window (forever for categories people do not re-buy; repeats belong on the
-  "buy it again" shelf);
+* a bought article never comes back on the main shelf (repeats belong on the "buy it again"
+  shelf, which only holds past purchases), and its style's other colourways stay off it for
+  the category's window (forever for categories people do not re-buy);
 * substitutes (the same category, or for durable goods the same outfit slot) are pushed down,
   fading linearly over the category's window (graph rule, else the learned interval);
 * complements of recent purchases (mined from purchases, in the graph and in the training
@@ -57,6 +57,9 @@ class PolicyConfig:
     """Push-up of the favourite colour family."""
     rebuy_probability: float = 0.15
     """Learned article re-buy share from which a category counts as re-bought."""
+    max_per_category: int = 4
+    """Most articles of one category on a main shelf of 12 (scaled with the shelf's length;
+    0: no limit), so one category does not fill the shelf unless the shopper asks for it."""
 
 
 @dataclass(frozen=True)
@@ -246,6 +249,34 @@ class Policy:
         """Item rows whose ``field`` (category, style, slot or colour) has ``code``."""
         return self._groups[field].members(code)
 
+    def top(self, scores: np.ndarray, rows: np.ndarray | None, k: int) -> np.ndarray:
+        """Positions of the ``k`` best finite ``scores``, best first, with no more than the
+        category limit of one category (filled beyond it when too few categories are left).
+
+        Args:
+            scores: Adjusted scores (``-inf``: never show).
+            rows: Item rows of ``scores`` (``None``: every item, in order).
+            k: Shelf length.
+        """
+        finite = np.flatnonzero(np.isfinite(scores))
+        pool = finite[np.argsort(-scores[finite], kind="stable")]
+        limit = self.config.max_per_category
+        if limit <= 0 or pool.size <= k:
+            return pool[:k]
+        cap = max(1, round(limit * k / 12))
+        codes = self.catalogue.codes["category"][pool if rows is None else rows[pool]]
+        taken: dict[int, int] = {}
+        chosen: list[int] = []
+        for position, code in zip(pool.tolist(), codes.tolist(), strict=True):
+            if code >= 0 and taken.get(code, 0) >= cap:
+                continue
+            taken[code] = taken.get(code, 0) + 1
+            chosen.append(position)
+            if len(chosen) == k:
+                return np.asarray(chosen, np.int64)
+        rest = pool[~np.isin(pool, chosen)][: k - len(chosen)]
+        return np.concatenate([np.asarray(chosen, np.int64), rest])
+
     def promoted_categories(self, history: UserHistory) -> set[int]:
         """Category codes this shopper's recent purchases promote (their complements)."""
         recent = history.items[history.purchased & (history.ages < self.config.complement_days)]
@@ -324,8 +355,8 @@ class Policy:
         return offsets
 
     def _removed(self, bought: np.ndarray, ages: np.ndarray) -> tuple[set[int], set[int]]:
-        """Items and styles off the main shelf: bought, and not (yet) due again."""
-        items: set[int] = set()
+        """Items off the main shelf (every one bought) and styles (not yet due again)."""
+        items: set[int] = set(bought.tolist())
         styles: set[int] = set()
         for item, age in zip(bought.tolist(), ages.tolist(), strict=True):
             plan = self.plan_of(item)
@@ -333,7 +364,6 @@ class Policy:
             window = max(self.config.style_days, plan.window_days if plan else 0.0)
             if rebought and age >= window:
                 continue
-            items.add(item)
             style = int(self.catalogue.codes["style"][item])
             if style >= 0:
                 styles.add(style)

@@ -144,7 +144,8 @@ class Shelves:
         user = self.user_history(history, now)
         rows, scores = self._main_candidates(user, k, category, include)
         self._restrict(rows, scores, category, exclude, include)
-        best = _best(scores, k)
+        # one category may fill the shelf only when the shopper asked for it
+        best = _best(scores, k) if category or include else self.policy.top(scores, rows, k)
         if best.size == 0 and include is None and category is None:
             rows = np.arange(len(self.fitted.items))
             scores = self._fallback(exclude)

@@ -171,15 +171,17 @@ def test_only_the_newest_purchase_of_a_category_sets_its_penalty(policy: Policy)
     assert both[COAT_2] == -math.inf  # ... but it is still off the shelf
 
 
-def test_a_re_bought_tee_and_its_colourway_return_after_the_style_window(policy: Policy) -> None:
+def test_a_re_bought_tee_s_colourway_returns_after_the_style_window(policy: Policy) -> None:
     # tees: a window of 0 days (no substitute penalty), off the shelf for style_days = 30
     assert offsets(policy, history((TEE_1, 10.0)))[TEE_1 : TEE_3 + 1] == [-math.inf, -math.inf, 0]
-    assert offsets(policy, history((TEE_1, 40.0)))[TEE_1 : TEE_3 + 1] == [0, 0, 0]
+    # the tee itself never returns to the main shelf: re-buying it is the rebuy shelf's job
+    assert offsets(policy, history((TEE_1, 40.0)))[TEE_1 : TEE_3 + 1] == [-math.inf, 0, 0]
 
 
 def test_the_favourite_colour_needs_two_purchases(policy: Policy) -> None:
     white = offsets(policy, history((TEE_1, 40.0), (TEE_3, 50.0)))
-    assert white[TEE_1] == white[TEE_3] == 0.1 and white[TEE_2] == 0.0
+    assert white[TEE_1] == white[TEE_3] == -math.inf  # bought: never back on the main shelf
+    assert white[TEE_2] == 0.0
     assert offsets(policy, history((TEE_1, 40.0)))[TEE_3] == 0.0
 
 
@@ -240,3 +242,18 @@ def test_each_reason_in_its_order_of_precedence(policy: Policy) -> None:
         "popular right now",
         "popular in tee this week",
     ]
+
+
+def test_one_category_fills_at_most_its_share_of_the_shelf() -> None:
+    # a limit of 4 in 12 is 1 on a shelf of 3: the tees are the best scores, one is taken
+    policy = Policy(CATALOGUE, TABLES, PolicyConfig(max_per_category=4))
+    scores = np.array([1.0, 0.5, 2.0, 0.0, 9.0, 8.0, 7.0, 3.0])
+    assert policy.top(scores, None, 3).tolist() == [TEE_1, MYSTERY, JACKET]
+    # asked for a subset of rows, the positions are into those rows
+    rows = np.array([TEE_2, TEE_3, COAT_1])
+    assert policy.top(np.array([5.0, 4.0, 1.0]), rows, 2).tolist() == [0, 2]
+    # too few other categories left: the shelf is filled beyond the limit
+    assert policy.top(np.array([5.0, 4.0, -math.inf]), rows, 2).tolist() == [0, 1]
+    # no limit
+    unlimited = Policy(CATALOGUE, TABLES, PolicyConfig(max_per_category=0))
+    assert unlimited.top(scores, None, 3).tolist() == [TEE_1, TEE_2, TEE_3]
