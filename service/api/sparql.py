@@ -208,7 +208,7 @@ async def _graph_store(request: Request, path: str) -> Response:
         parts = await _parts(request)
         service = _service(request)
         if parts.method.upper() not in ("GET", "HEAD"):
-            # The token comes first: without it, not even the body is looked at.
+            # The token comes first: without it, the body is not even parsed.
             _check_token(service.token, request.headers.get("authorization"))
         endpoint_url = str(request.base_url).rstrip("/") + GRAPH_PATH
         # Parsing a body (up to ATELIER_MAX_REQUEST_BYTES of RDF) is CPU work: off the loop.
