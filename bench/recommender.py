@@ -349,13 +349,13 @@ def speed(data: Path, knowledge: TableKnowledge) -> dict[str, float]:
     plain = torch.optim.Adam(model.parameters(), lr=prop.learning_rate)
     users, items = pairs
     started = time.perf_counter()
-    for index in torch.randperm(users.numel()).split(prop.batch_size):
+    for index in torch.split(torch.randperm(users.numel()), prop.batch_size):
         negatives = torch.randint(graph.n_items, (index.numel(),)) + graph.n_users
         label = torch.stack(
             [torch.cat([users[index], users[index]]), torch.cat([items[index], negatives])]
         )
         positive, negative = model(edges, label).chunk(2)
-        loss = model.recommendation_loss(positive, negative, node_id=label.unique())
+        loss = model.recommendation_loss(positive, negative, node_id=torch.unique(label))
         plain.zero_grad()
         loss.backward()
         plain.step()
@@ -375,16 +375,19 @@ def speed(data: Path, knowledge: TableKnowledge) -> dict[str, float]:
     # for this speed run): the shortlist (the serving default at this size) beside exhaustive
     # ranking, with default BLAS threads and with one BLAS thread as the service runs.
     hybrid = {"members": ("popularity", "als")}
-    for prefix, config in (
+    for prefix, pipeline in (
         ("", PipelineConfig(model="als")),
         ("hybrid_", PipelineConfig(model="hybrid", model_overrides=hybrid)),
+        ("ranker_", PipelineConfig(model="ranker")),
     ):
-        fitted = fit_pipeline(split.train, knowledge, config)
+        started = time.perf_counter()
+        fitted = fit_pipeline(split.train, knowledge, pipeline)
+        figures[f"{prefix}fit_s"] = time.perf_counter() - started
         started = time.perf_counter()
         shelves = Shelves(fitted, "bench")  # builds the candidate index of the item vectors
         figures[f"{prefix}shortlist_index_build_s"] = time.perf_counter() - started
         exhaustive = Shelves(fitted, "bench", ShortlistConfig(min_items=len(fitted.items) + 1))
-        for label, limit in (("", None), ("_1_blas_thread", 1)):
+        for suffix, limit in (("", None), ("_1_blas_thread", 1)):
             for mode, ranker in (("", shelves), ("_exhaustive", exhaustive)):
                 latencies = []
                 with threadpool_limits(limit, "blas"):
@@ -394,7 +397,7 @@ def speed(data: Path, knowledge: TableKnowledge) -> dict[str, float]:
                         latencies.append(time.perf_counter() - started)
                 for stat, q in (("median", 0.5), ("p95", 0.95), ("p99", 0.99)):
                     value = 1000 * float(np.quantile(latencies, q))
-                    figures[f"{prefix}recommend{mode}_ms_{stat}{label}"] = value
+                    figures[f"{prefix}recommend{mode}_ms_{stat}{suffix}"] = value
         overlap, identical = [], 0
         for user, history in histories.items():
             fast = [s.item_id for s in shelves.recommend(user, history, now).items]
@@ -403,7 +406,48 @@ def speed(data: Path, knowledge: TableKnowledge) -> dict[str, float]:
             identical += fast == full
         figures[f"{prefix}shortlist_top12_overlap"] = float(np.mean(overlap))
         figures[f"{prefix}shortlist_identical_share"] = identical / len(histories)
+        if prefix == "ranker_":
+            figures["ranker_serving_rss_mb"] = serving_rss(fitted, list(histories.values()), now)
     return figures
+
+
+SERVE_AND_MEASURE = """
+import pickle, resource, sys
+from recommender.serving import Shelves
+shelves = Shelves.load(sys.argv[1])
+for history in pickle.load(open(sys.argv[2], "rb")):
+    shelves.recommend("bench", history, pickle.load(open(sys.argv[3], "rb")))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def serving_rss(fitted: Fitted, histories: list[list[Any]], now: Any) -> float:
+    """Peak RSS (MB) of a fresh process that loads the artifact and serves these shoppers."""
+    import pickle
+    import subprocess
+    import tempfile
+
+    from recommender.artifacts import save_fitted
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        save_fitted(fitted, root / "model", "bench")
+        (root / "histories.pkl").write_bytes(pickle.dumps(histories))
+        (root / "now.pkl").write_bytes(pickle.dumps(now))
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                SERVE_AND_MEASURE,
+                str(root / "model"),
+                *(str(root / name) for name in ("histories.pkl", "now.pkl")),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        )
+        return float(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
