@@ -419,6 +419,8 @@ MODEL_SCORE = FEATURES.index("model_score")
 def prior(block: np.ndarray) -> np.ndarray:
     """The ranking the trees start from: the base model's scores, standardised per list."""
     scores = block[:, MODEL_SCORE].astype(np.float64)
+    if scores.size == 0:
+        return np.zeros(0, np.float32)
     spread = scores.std()
     return np.asarray((scores - scores.mean()) / (spread if spread > 0 else 1.0), np.float32)
 

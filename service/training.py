@@ -31,14 +31,17 @@ from service.interactions import latest_event, load_interactions, store_knowledg
 from service.settings import Settings
 
 POINTER = "current"
+#: What ``auto`` chooses between, the first when there is no hold-out to decide on.
+AUTO_MODELS = ("hybrid", "ranker")
 
 
 @dataclass(frozen=True)
 class TrainOptions:
     """What a train run does."""
 
-    model: str = "hybrid"
-    """Main model (``atelier evaluate --help`` lists them)."""
+    model: str = "auto"
+    """Main model (``atelier evaluate --help`` lists them), or ``auto``: each of
+    :data:`AUTO_MODELS` is scored on the hold-out and the best (new-to-you MAP@12) is trained."""
     holdout_days: float = 14.0
     """Days held out to report metrics before the final fit on everything."""
     evaluate: bool = True
@@ -99,15 +102,38 @@ def train_stage(
     if data.purchases().empty:
         raise TrainingError("the store holds no purchases to learn from (ingest events first)")
     knowledge = knowledge if knowledge is not None else knowledge_for(settings, engine)
-    config = PipelineConfig(model=options.model, model_overrides=dict(options.overrides))
-    metrics = holdout_metrics(data, knowledge, config, options) if options.evaluate else {}
+    model, metrics = _choose_model(data, knowledge, options)
+    overrides = dict(options.overrides) if options.model != "auto" else {}
+    config = PipelineConfig(model=model, model_overrides=overrides)
     fitted = fit_pipeline(data, knowledge, config)
-    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + f"-{options.model}"
+    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + f"-{model}"
     directory = models_dir(settings) / version
     save_fitted(fitted, directory, version, metrics)
     write_pointer(models_dir(settings), version)
     write_back_habits(settings, fitted)
     return TrainResult(version, directory, metrics, time.perf_counter() - started, fitted)
+
+
+def _choose_model(
+    data: Interactions, knowledge: CatalogueKnowledge, options: TrainOptions
+) -> tuple[str, dict[str, Any]]:
+    """The model to train and its hold-out metrics (``auto``: the best of the candidates)."""
+    names = AUTO_MODELS if options.model == "auto" else (options.model,)
+    if not options.evaluate:
+        return names[0], {}
+    scored = []
+    for name in names:
+        # overrides are one model's settings: they go with a model the user named
+        overrides = dict(options.overrides) if options.model != "auto" else {}
+        config = PipelineConfig(model=name, model_overrides=overrides)
+        scored.append((name, holdout_metrics(data, knowledge, config, options)))
+    if len(scored) == 1:
+        return scored[0]
+    values = {n: float(m.get("new", {}).get("map@12", -1.0)) for n, m in scored}
+    best = max(values, key=lambda n: values[n]) if max(values.values()) > 0 else names[0]
+    metrics = dict(next(m for n, m in scored if n == best))
+    metrics["chosen"] = {"model": best, "new_map@12": values}
+    return best, metrics
 
 
 def holdout_metrics(

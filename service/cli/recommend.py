@@ -45,7 +45,13 @@ def _check_model(name: str) -> str:
 
 def train(
     ctx: typer.Context,
-    model: Annotated[str, typer.Option(help=f"Main model: {MODELS_HELP}.")] = "hybrid",
+    model: Annotated[
+        str,
+        typer.Option(
+            help=f"Main model: {MODELS_HELP}; auto (default) trains the best of "
+            "hybrid and ranker on the hold-out."
+        ),
+    ] = "auto",
     holdout_days: Annotated[
         float, typer.Option(min=1, help="Days held out for the reported metrics.")
     ] = 14.0,
@@ -57,7 +63,8 @@ def train(
     """Train the recommender on the store and make it the current version."""
     from service.training import TrainOptions, train_stage
 
-    _check_model(model)
+    if model != "auto":
+        _check_model(model)
     cli = state(ctx)
     options = TrainOptions(model, holdout_days, evaluate, window_days=days)
     result = train_stage(cli.settings, cli.engine(), options)
@@ -69,6 +76,10 @@ def _print_trained(result: TrainResult) -> None:
         f"[bold]Recommender[/bold] {result.version} trained in {result.seconds:.1f} s "
         f"-> {result.directory}"
     )
+    chosen = result.metrics.get("chosen")
+    if chosen:
+        scores = ", ".join(f"{n} {v:.4f}" for n, v in chosen["new_map@12"].items())
+        out.print(f"chose {chosen['model']} on the hold-out (new-to-you MAP@12: {scores})")
     main = result.metrics.get("new") or {}
     shelf = result.metrics.get("shelf") or {}
     if main:

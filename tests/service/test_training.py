@@ -56,3 +56,14 @@ def test_pointer_is_replaced_not_appended(tmp_path: Path) -> None:
     write_pointer(tmp_path, "v2")
     assert (tmp_path / "current").read_text() == "v2\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["current"]
+
+
+def test_auto_trains_the_candidate_best_on_the_hold_out(engine: Engine, tmp_path: Path) -> None:
+    seed_store(engine)
+    result = train_stage(Settings(atelier_home=tmp_path), engine, TrainOptions(holdout_days=7))
+    chosen = result.metrics["chosen"]
+    scores = chosen["new_map@12"]
+    assert set(scores) == {"hybrid", "ranker"}
+    assert scores[chosen["model"]] == max(scores.values())
+    assert result.version.endswith(f"-{chosen['model']}")
+    assert result.fitted.config.model == chosen["model"]
