@@ -89,8 +89,7 @@ def test_buying_a_coat_brings_its_complements_in_a_real_browser(
         wait.until(lambda d: cards(d, "complements"))
         after = cards(driver, "recommend")
         reasons = [
-            e.text
-            for e in driver.find_elements(By.CSS_SELECTOR, "#recommend .card .reason")
+            e.text for e in driver.find_elements(By.CSS_SELECTOR, "#recommend .card .reason")
         ]
         history = cards(driver, "history")
         goes_with = cards(driver, "complements")
