@@ -124,7 +124,14 @@ class CandidateContext:
 
 @dataclass(frozen=True)
 class Shopper:
-    """What the sources need to know about one shopper."""
+    """What the sources need to know about one shopper.
+
+    Attributes:
+        bought: Item rows of every purchase.
+        ages: Days since each purchase.
+        day: The moment served, as a day number.
+        weights: Recency weight of each purchase.
+    """
 
     bought: np.ndarray
     ages: np.ndarray
@@ -137,11 +144,6 @@ class Shopper:
         bought = history.items[history.purchased]
         ages = history.ages[history.purchased]
         return cls(bought, ages, day, np.power(0.5, ages / max(recent_days, 1e-9)))
-
-    @property
-    def recent(self) -> np.ndarray:
-        """Distinct articles bought in the recent window (at least the newest)."""
-        return self.bought
 
 
 def _top(scores: np.ndarray, size: int, allowed: np.ndarray) -> np.ndarray:
@@ -266,8 +268,7 @@ def features(
         context.trend_rank(day)[rows],
         np.log1p(signals.sales_before(day)[rows]),
     ]
-    first, last = signals.sold_days(day) if context.signals.n_items else (None, None)
-    assert first is not None and last is not None
+    first, last = signals.sold_days(day)
     columns += [
         np.where(np.isfinite(last[rows]), last[rows], np.nan),
         np.where(np.isfinite(first[rows]), first[rows], np.nan),

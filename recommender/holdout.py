@@ -95,24 +95,6 @@ def _cut_lengths(span: int) -> list[int]:
     return [d for d in lengths if d <= max(span / 4, 1)] or [1]
 
 
-def last_baskets(data: Interactions, users: int, seed: int) -> Holdout:
-    """Each sampled shopper's last purchase day is the label; only shoppers with an earlier
-    purchase day are sampled (at most ``users`` of them).
-    """
-    frame = data.frame
-    buys = frame[frame["event_type"] == "purchase"]
-    days = buys["timestamp"].dt.normalize()
-    last = days.groupby(buys["user_id"]).max()
-    first = days.groupby(buys["user_id"]).min()
-    eligible = last.index[(last > first).to_numpy()]
-    chosen = _sample(eligible, users, seed)
-    label_day = frame["user_id"].map(last.loc[chosen])
-    held = (frame["timestamp"] >= label_day).fillna(False).to_numpy()
-    labels = frame[held & (frame["event_type"] == "purchase").to_numpy()]
-    now = {str(user): pd.Timestamp(last[user]) for user in chosen}
-    return Holdout(Interactions(frame[~held]), labels[["user_id", "item_id"]], now, True)
-
-
 def random_holdout(data: Interactions, users: int, seed: int, share: float = 0.2) -> Holdout:
     """A random ``share`` of each sampled shopper's distinct articles (shoppers with at least
     two) is the label; served at the common instant of the events.
