@@ -413,8 +413,9 @@ def speed(data: Path, knowledge: TableKnowledge) -> dict[str, float]:
 
 SERVE_AND_MEASURE = """
 import pickle, resource, sys
+from pathlib import Path
 from recommender.serving import Shelves
-shelves = Shelves.load(sys.argv[1])
+shelves = Shelves.load(Path(sys.argv[1]))
 for history in pickle.load(open(sys.argv[2], "rb")):
     shelves.recommend("bench", history, pickle.load(open(sys.argv[3], "rb")))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
