@@ -412,14 +412,33 @@ def speed(data: Path, knowledge: TableKnowledge) -> dict[str, float]:
 
 
 SERVE_AND_MEASURE = """
-import pickle, resource, sys
+import pickle, sys
 from pathlib import Path
 from recommender.serving import Shelves
 shelves = Shelves.load(Path(sys.argv[1]))
 for history in pickle.load(open(sys.argv[2], "rb")):
     shelves.recommend("bench", history, pickle.load(open(sys.argv[3], "rb")))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM, not ru_maxrss: the latter keeps the forking parent's peak across exec
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(int(peak.split()[1]) / 1024)
 """
+
+
+def ranker_rss(data: Path, knowledge: TableKnowledge, shoppers: int = 1000) -> float:
+    """Peak RSS (MB) of a process serving the ranker trained on split B to its shoppers."""
+    from recommender.serving import HistoryEvent
+
+    split = split_b(data)
+    fitted = fit_pipeline(split.train, knowledge, PipelineConfig(model="ranker"))
+    groups = dict(tuple(split.train.frame.groupby("user_id")))
+    histories = [
+        [
+            HistoryEvent(i, t.to_pydatetime(), e)
+            for i, t, e in zip(past["item_id"], past["timestamp"], past["event_type"], strict=True)
+        ]
+        for past in (groups[u] for u in list(split.now)[:shoppers])
+    ]
+    return serving_rss(fitted, histories, pd.Timestamp("2020-09-22").to_pydatetime())
 
 
 def serving_rss(fitted: Fitted, histories: list[list[Any]], now: Any) -> float:
@@ -460,10 +479,14 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--speed", action="store_true", help="Only the speed figures.")
+    parser.add_argument("--rss", action="store_true", help="Only the ranker's serving RSS.")
     args = parser.parse_args()
     knowledge = hm_knowledge(args.data)
     if args.speed:
         print(json.dumps(speed(args.data, knowledge), indent=2))
+        return
+    if args.rss:
+        print(json.dumps({"ranker_serving_rss_mb": ranker_rss(args.data, knowledge)}))
         return
     results = []
     for name in args.splits:
