@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the recommender imports torch: loaded only when a command r
     from recommender.evaluate import Split
     from recommender.knowledge import CatalogueKnowledge
     from recommender.serving import HistoryEvent, Shelf, Shelves
-    from service.training import TrainResult
+    from service.recommending.training import TrainResult
 
 MODELS_HELP = "popularity, als, bpr, lightgcn, kgnn, hybrid or ranker"
 #: What ``atelier evaluate`` compares when no --model is given: the baselines and the
@@ -61,7 +61,7 @@ def train(
     ] = None,
 ) -> None:
     """Train the recommender on the store and make it the current version."""
-    from service.training import TrainOptions, train_stage
+    from service.recommending.training import TrainOptions, train_stage
 
     if model != "auto":
         _check_model(model)
@@ -138,8 +138,8 @@ def _inputs(
     from recommender.data import read_interactions
     from recommender.evaluate import fixed_split, temporal_split
     from recommender.knowledge import read_knowledge
-    from service.interactions import load_interactions
-    from service.training import knowledge_for
+    from service.recommending.interactions import load_interactions
+    from service.recommending.training import knowledge_for
 
     if (train_csv is None) != (test_csv is None):
         raise typer.BadParameter("give both --train and --test, or neither (store)")
@@ -224,8 +224,8 @@ def write_recs(path: Path, runs: list[Run]) -> None:
 def train_after_demo(settings: Settings, engine: Engine) -> None:
     """The train stage of ``atelier demo``: train, then show the policy on one shopper."""
     from recommender.serving import Shelves
-    from service.interactions import load_interactions
-    from service.training import TrainOptions, train_stage
+    from service.recommending.interactions import load_interactions
+    from service.recommending.training import TrainOptions, train_stage
 
     result = train_stage(settings, engine, TrainOptions())
     _print_trained(result)
@@ -254,7 +254,7 @@ def show_policy(shelves: Shelves, engine: Engine, now: datetime) -> None:
 def _shopper_with_outerwear(
     shelves: Shelves, engine: Engine, now: datetime, tries: int = 60
 ) -> tuple[str, list[HistoryEvent], Shelf, str] | None:
-    from service.interactions import load_interactions, user_history
+    from service.recommending.interactions import load_interactions, user_history
 
     users = load_interactions(engine).purchases()["user_id"].value_counts().index[:tries]
     best: tuple[int, tuple[str, list[HistoryEvent], Shelf, str]] | None = None

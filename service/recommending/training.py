@@ -27,7 +27,7 @@ from recommender.pipeline import Fitted, PipelineConfig, fit_pipeline
 from recommender.policy import Policy
 from service.errors import TrainingError
 from service.graph.stores import open_graph_store
-from service.interactions import latest_event, load_interactions, store_knowledge
+from service.recommending.interactions import latest_event, load_interactions, store_knowledge
 from service.settings import Settings
 
 POINTER = "current"

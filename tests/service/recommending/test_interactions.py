@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from service.interactions import (
+from service.recommending.interactions import (
     attribute_facts,
     latest_event,
     load_interactions,

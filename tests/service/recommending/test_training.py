@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 
 from recommender.serving import HistoryEvent, Shelves
 from service.errors import TrainingError
+from service.recommending.training import TrainOptions, train_stage, write_pointer
 from service.settings import Settings
-from service.training import TrainOptions, train_stage, write_pointer
 
 
 def _seed_module() -> Any:
