@@ -151,7 +151,7 @@ def ranking_floor(home: Path, users: list[str]) -> dict[str, float]:
     from datetime import datetime
 
     from recommender.serving import Shelves
-    from service.recommending.interactions import user_history
+    from service.recommending.history import user_history
     from service.store import create_store_engine
 
     version = (home / "models" / "current").read_text().strip()

@@ -22,7 +22,7 @@ from recommender.comparison import Run
 from recommender.data import Interactions, normalise_frame
 from recommender.evaluate import Case, Split, fixed_split, last_basket_split
 from recommender.serving import Shelf, Shelves
-from service.recommending.interactions import user_history
+from service.recommending.history import user_history
 
 #: H&M transaction columns -> the generic interaction columns.
 HM_COLUMNS = {"t_dat": "timestamp", "customer_id": "user_id", "article_id": "item_id"}

@@ -26,7 +26,7 @@ from service.api.problems import NOT_FOUND, UNAVAILABLE
 from service.api.resources import Resources
 from service.api.schemas import ProductCard, card_fields
 from service.errors import NotFoundError, UnavailableError
-from service.recommending.interactions import user_history
+from service.recommending.history import user_history
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["recommendations"])

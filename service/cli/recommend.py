@@ -139,7 +139,7 @@ def _inputs(
     from recommender.evaluate import fixed_split, temporal_split
     from recommender.knowledge import read_knowledge
     from service.recommending.interactions import load_interactions
-    from service.recommending.training import knowledge_for
+    from service.recommending.knowledge import knowledge_for
 
     if (train_csv is None) != (test_csv is None):
         raise typer.BadParameter("give both --train and --test, or neither (store)")
@@ -254,7 +254,8 @@ def show_policy(shelves: Shelves, engine: Engine, now: datetime) -> None:
 def _shopper_with_outerwear(
     shelves: Shelves, engine: Engine, now: datetime, tries: int = 60
 ) -> tuple[str, list[HistoryEvent], Shelf, str] | None:
-    from service.recommending.interactions import load_interactions, user_history
+    from service.recommending.history import user_history
+    from service.recommending.interactions import load_interactions
 
     users = load_interactions(engine).purchases()["user_id"].value_counts().index[:tries]
     best: tuple[int, tuple[str, list[HistoryEvent], Shelf, str]] | None = None

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from kg.projection import GraphKnowledge, put_repurchase_stats
+from kg.projection import put_repurchase_stats
 from recommender.artifacts import save_fitted
 from recommender.data import Interactions
 from recommender.evaluate import build_cases, main_lists, report, temporal_split
@@ -27,7 +27,8 @@ from recommender.pipeline import Fitted, PipelineConfig, fit_pipeline
 from recommender.policy import Policy
 from service.errors import TrainingError
 from service.graph.stores import open_graph_store
-from service.recommending.interactions import latest_event, load_interactions, store_knowledge
+from service.recommending.interactions import latest_event, load_interactions
+from service.recommending.knowledge import knowledge_for
 from service.settings import Settings
 
 POINTER = "current"
@@ -67,19 +68,6 @@ class TrainResult:
 def models_dir(settings: Settings) -> Path:
     """``ATELIER_HOME/models``."""
     return settings.atelier_home / "models"
-
-
-def knowledge_for(settings: Settings, engine: Engine) -> CatalogueKnowledge:
-    """The graph's projection when the graph holds articles, else facts from the store."""
-    if settings.sparql_query_url or settings.graph_path.exists():
-        store = open_graph_store(settings)
-        try:
-            graph = GraphKnowledge.from_store(store)
-        finally:
-            store.close()
-        if next(iter(graph.items()), None) is not None:
-            return graph
-    return store_knowledge(engine)
 
 
 def train_stage(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
+from seeded_store import seed_store
 from sqlalchemy import Engine
 
 from recommender.serving import HistoryEvent, Shelves
@@ -15,19 +14,6 @@ from service.errors import TrainingError
 from service.recommending.training import TrainOptions, train_stage, write_pointer
 from service.settings import Settings
 
-
-def _seed_module() -> Any:
-    # --import-mode=importlib has no sibling imports; the store seed lives beside its tests.
-    spec = importlib.util.spec_from_file_location(
-        "seed_interactions", Path(__file__).with_name("test_interactions.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-seed_store = _seed_module().seed_store
 FAST = TrainOptions(model="als", holdout_days=7, overrides={"factors": 4, "iterations": 3})
 
 

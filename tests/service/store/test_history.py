@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from service.recommending.interactions import user_history
+from service.recommending.history import user_history
 from service.store.history import HISTORY_LIMIT, shopper_events
 from service.store.models import Article, Customer, Event, Style
 
