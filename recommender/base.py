@@ -68,8 +68,6 @@ class Recommender(ABC):
     """Scores catalogue items for users folded in from their interaction rows."""
 
     name: ClassVar[str]
-    reads_history: ClassVar[bool] = False
-    """Whether :meth:`score_histories` reads more than the weighted rows (event times)."""
     config: Any
 
     @abstractmethod
@@ -118,6 +116,14 @@ class Recommender(ABC):
         """Similarity of every item to ``item`` in the model's own space; ``None``: no space."""
         del item
         return None
+
+    def prime(self, history: UserHistory, user_items: sp.csr_matrix) -> None:
+        """Get ready to serve one shopper: the calls about ``user_items`` that follow
+        (:meth:`candidates`, :meth:`score_rows`, :meth:`score_moments`) read this timed history.
+
+        Models whose scores depend on the rows alone need nothing (the default).
+        """
+        del history, user_items
 
     def candidates(
         self, user_items: sp.csr_matrix, size: int

@@ -94,8 +94,9 @@ class CandidateContext:
             "category": Groups(codes["category"]),
             "department_colour": Groups(self.department_colour),
         }
+        self.styles = Groups(codes["style"])
         self._members: dict[tuple[str, int], dict[int, np.ndarray]] = {}
-        self._trend_order: tuple[int, np.ndarray] | None = None
+        self._trend_order: tuple[int, np.ndarray, np.ndarray] | None = None
 
     def trending_in(self, field: str, day: int) -> dict[int, np.ndarray]:
         """Trending members of every group of ``field`` as of ``day`` (kept per day)."""
@@ -112,14 +113,32 @@ class CandidateContext:
 
     def trend_rank(self, day: int) -> np.ndarray:
         """Rank of every item by its trend as of ``day`` (0: best)."""
+        return self._trend(day)[2]
+
+    def trend_order(self, day: int) -> np.ndarray:
+        """Item rows by trend as of ``day``, best first (ties by row)."""
+        return self._trend(day)[1]
+
+    def _trend(self, day: int) -> tuple[int, np.ndarray, np.ndarray]:
         cached = self._trend_order
         if cached is not None and cached[0] == day:
-            return cached[1]
+            return cached
         trend = self.signals.trend(day)
+        order = np.argsort(-trend, kind="stable")
         rank = np.empty(trend.size, np.float32)
-        rank[np.argsort(-trend, kind="stable")] = np.arange(trend.size, dtype=np.float32)
-        self._trend_order = (day, rank)
-        return rank
+        rank[order] = np.arange(trend.size, dtype=np.float32)
+        cached = (day, order, rank)
+        self._trend_order = cached  # one assignment: safe across serving threads
+        return cached
+
+    def allowed(self, shopper: Shopper) -> np.ndarray:
+        """(n_items,) False for the articles of every style the shopper bought."""
+        allowed = np.ones(self.signals.n_items, bool)
+        if shopper.bought.size:
+            owned = np.unique(self.styles.codes[shopper.bought])
+            members = [self.styles.members(int(code)) for code in owned[owned >= 0]]
+            allowed[np.concatenate([shopper.bought, *members])] = False
+        return allowed
 
 
 @dataclass(frozen=True)
@@ -146,14 +165,26 @@ class Shopper:
         return cls(bought, ages, day, np.power(0.5, ages / max(recent_days, 1e-9)))
 
 
-def _top(scores: np.ndarray, size: int, allowed: np.ndarray) -> np.ndarray:
-    """Rows of the ``size`` best positive, allowed scores."""
-    masked = np.where(allowed & (scores > 0), scores, -np.inf)
-    size = min(size, masked.size)
-    if size <= 0:
-        return np.zeros(0, np.int64)
-    part = np.argpartition(-masked, size - 1)[:size]
-    return part[np.isfinite(masked[part])]
+def _top(rows: np.ndarray, scores: np.ndarray, size: int, allowed: np.ndarray) -> np.ndarray:
+    """Of ``rows`` (scored ``scores``), the ``size`` best allowed ones with positive scores."""
+    keep = allowed[rows] & (scores > 0)
+    rows, scores = rows[keep], scores[keep]
+    if rows.size <= size:
+        return rows.astype(np.int64)
+    return rows[np.argpartition(-scores, size - 1)[:size]].astype(np.int64)
+
+
+def _first(order: np.ndarray, scores: np.ndarray, size: int, allowed: np.ndarray) -> np.ndarray:
+    """The first ``size`` allowed rows of ``order`` with positive scores (a growing prefix, so
+    a shopper who bought a few styles costs O(size), not O(catalogue)).
+    """
+    window = 4 * size
+    while True:
+        head = order[:window]
+        picked = head[allowed[head] & (scores[head] > 0)]
+        if picked.size >= size or window >= order.size:
+            return np.asarray(picked[:size], np.int64)
+        window *= 4
 
 
 def _shares(codes: np.ndarray, bought: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
@@ -169,7 +200,7 @@ def _shares(codes: np.ndarray, bought: np.ndarray, weights: np.ndarray, size: in
 def gather(
     context: CandidateContext,
     shopper: Shopper,
-    model_scores: np.ndarray,
+    model: tuple[np.ndarray, np.ndarray],
     allowed: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The union of every source's candidates, and each source's dense scores used.
@@ -177,7 +208,8 @@ def gather(
     Args:
         context: The fitted tables.
         shopper: The shopper.
-        model_scores: (n_items,) the embedding model's scores for this shopper.
+        model: (rows, scores) the embedding model scored for this shopper: every item, or its
+            shortlist of likely best items on a large catalogue.
         allowed: (n_items,) False for articles of styles the shopper bought.
 
     Returns:
@@ -189,11 +221,12 @@ def gather(
     if not recent.any() and shopper.bought.size:
         recent = shopper.ages <= shopper.ages.min()
     copurchase = signals.neighbours(shopper.bought[recent], shopper.weights[recent])
+    bought_with = np.flatnonzero(copurchase)
     trend = signals.trend(shopper.day)
     proposed: list[np.ndarray] = [
-        _top(model_scores, config.per_source, allowed) if shopper.bought.size else np.zeros(0, int),
-        _top(copurchase, config.per_source, allowed),
-        _top(trend, config.per_source, allowed),
+        _top(*model, config.per_source, allowed) if shopper.bought.size else np.zeros(0, int),
+        _top(bought_with, copurchase[bought_with], config.per_source, allowed),
+        _first(context.trend_order(shopper.day), trend, config.per_source, allowed),
         _grouped(context, "department", _strongest(context, shopper, "department"), shopper),
         _grouped(context, "category", _complement_codes(context, shopper, recent), shopper),
         _grouped(
@@ -251,14 +284,22 @@ def features(
     shopper: Shopper,
     rows: np.ndarray,
     found: np.ndarray,
-    model_scores: np.ndarray,
+    model: np.ndarray,
     copurchase: np.ndarray,
 ) -> np.ndarray:
-    """(len(rows), len(FEATURES)) float32 feature matrix of the candidates."""
+    """(len(rows), len(FEATURES)) float32 feature matrix of the candidates.
+
+    Args:
+        context: The fitted tables.
+        shopper: The shopper.
+        rows: The candidates.
+        found: (len(rows), sources) which source found each.
+        model: (len(rows),) the embedding model's scores of the candidates.
+        copurchase: (n_items,) the dense co-purchase scores :func:`gather` returned.
+    """
     signals, codes = context.signals, context.catalogue.codes
     day = shopper.day
     columns: list[np.ndarray] = []
-    model = model_scores[rows]
     columns += [model, _rank(model)]
     co = copurchase[rows]
     columns += [co, np.where(co > 0, _rank(co), np.nan)]

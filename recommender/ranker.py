@@ -82,6 +82,11 @@ class RankerConfig:
     """Sampling and boosting seed."""
     threads: int = 0
     """LightGBM threads (0: its default)."""
+    shortlist_items: int = 20_000
+    """Catalogues at least this large serve one shopper from the base model's shortlist (the
+    members of its best clusters) instead of scoring every item; evaluation scores them all."""
+    shortlist_size: int = 4_096
+    """Least number of items in the base model's shortlist."""
 
 
 def _signal_config(values: Any) -> SignalConfig:
@@ -97,7 +102,6 @@ class RankerRecommender(Recommender):
     """Candidate sources ranked by a LambdaRank GBDT (see the module docstring)."""
 
     name: ClassVar[str] = "ranker"
-    reads_history: ClassVar[bool] = True
 
     def __init__(self, config: RankerConfig | None = None) -> None:
         config = config or RankerConfig()
@@ -112,7 +116,11 @@ class RankerRecommender(Recommender):
         self.base: Recommender | None = None
         self.context: CandidateContext | None = None
         self.report: dict[str, Any] = {}
-        self._last: tuple[sp.csr_matrix, np.ndarray] | None = None
+        # per shopper row being served (keyed by the row object's id, checked by identity):
+        # serving threads interleave their calls
+        self._primed: dict[int, tuple[sp.csr_matrix, UserHistory]] = {}
+        self._served_rows: dict[int, _Served] = {}
+        self._floor: _Floor | None = None
         self._items: Vocabulary | None = None
 
     # -- fitting -------------------------------------------------------------------------
@@ -176,7 +184,11 @@ class RankerRecommender(Recommender):
         complements = _complement_codes(catalogue, data)
         self.base = base
         self.context = CandidateContext(signals, catalogue, complements, self.config.sources)
-        self._last = None
+        self._forget()
+
+    def _forget(self) -> None:
+        """Drop what was kept for the last shopper (after fitting or loading)."""
+        self._primed, self._served_rows, self._floor = {}, {}, None
 
     def _label(self, past: TrainingSet, cut: Holdout, lists: Lists) -> None:
         """Candidates and features of a cut's labelled shoppers, labelled by what they
@@ -271,46 +283,65 @@ class RankerRecommender(Recommender):
         return self.context
 
     def _candidates(
-        self, histories: Sequence[UserHistory]
+        self, histories: Sequence[UserHistory], *, shortlist: bool = False
     ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """(rows, features, found) of each shopper."""
+        """(rows, features, found) of each shopper.
+
+        With ``shortlist`` (serving one shopper on a large catalogue) the base model proposes
+        from its own shortlist and scores only the candidates; otherwise it scores every item.
+        """
         context = self._context()
         assert self.base is not None
         n_items = context.signals.n_items
         matrix_rows = sp.vstack([_row(h, n_items) for h in histories]).tocsr()
-        model_scores = self.base.score(matrix_rows)
-        styles = context.catalogue.codes["style"]
-        result = []
-        for history, scores in zip(histories, model_scores, strict=True):
-            shopper = Shopper.of(history, _day(history, context), context.config.recent_days)
-            allowed = np.ones(n_items, bool)
-            if shopper.bought.size:
-                owned = styles[shopper.bought]
-                allowed[np.isin(styles, owned[owned >= 0])] = False
-                allowed[shopper.bought] = False
-            rows, found, copurchase = gather(context, shopper, scores, allowed)
-            matrix = features(context, shopper, rows, found, scores, copurchase)
-            result.append((rows, matrix, found))
-        return result
+        found = self.base.candidates(matrix_rows, self.config.shortlist_size) if shortlist else None
+        if found is not None and len(histories) == 1:
+            return [self._shopper_candidates(histories[0], found, matrix_rows)]
+        dense = self.base.score(matrix_rows)
+        every = np.arange(n_items)
+        return [
+            self._shopper_candidates(history, (every, scores), None)
+            for history, scores in zip(histories, dense, strict=True)
+        ]
+
+    def _shopper_candidates(
+        self,
+        history: UserHistory,
+        model: tuple[np.ndarray, np.ndarray],
+        row: sp.csr_matrix | None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One shopper's (rows, features, found); ``row`` scores candidates the base model's
+        ``model`` rows (a shortlist) leave out, ``None`` when ``model`` covers every item.
+        """
+        context = self._context()
+        assert self.base is not None
+        shopper = Shopper.of(history, _day(history, context), context.config.recent_days)
+        rows, found, copurchase = gather(context, shopper, model, context.allowed(shopper))
+        if row is None:
+            scores = model[1][rows]
+        else:
+            scores = np.asarray(self.base.score_rows(row, rows), np.float32)
+        matrix = features(context, shopper, rows, found, scores, copurchase)
+        return rows, matrix, found
 
     def score_histories(
         self, histories: Sequence[UserHistory], user_items: sp.csr_matrix
     ) -> np.ndarray:
-        """Scores of every item for timed histories (what evaluation and serving call)."""
-        context = self._context()
-        floor = _floor(context.signals.trend(context.signals.last_day + 1))
-        scores = np.tile(floor, (len(histories), 1))
+        """Scores of every item for timed histories (what evaluation calls)."""
+        floor = self._floor_scores()
+        scores = np.tile(floor.scores, (len(histories), 1))
         found = self._candidates(histories)
         predicted = self._predict([f for _, f, _ in found])
         for line, (rows, _, _), values in zip(scores, found, predicted, strict=True):
             if rows.size:
-                line[rows] = values - values.min() + 1.0
+                line[rows] = _lifted(values)
         if len(histories) == 1:
-            # serving asks for one shopper's candidates, some rows and the spread in turn,
-            # all with this row: keep the answer (one assignment, safe across threads)
-            scores[0].flags.writeable = False
-            self._last = (user_items, scores[0])
+            self._keep(user_items, found[0][0], _lifted(predicted[0]))
         return scores
+
+    def prime(self, history: UserHistory, user_items: sp.csr_matrix) -> None:
+        """Serve this timed history for ``user_items``' next calls (scored on first use)."""
+        _remember(self._primed, user_items, (user_items, history))
 
     def _predict(self, blocks: list[np.ndarray]) -> list[np.ndarray]:
         if not blocks:
@@ -329,32 +360,71 @@ class RankerRecommender(Recommender):
         histories = [_untimed(user_items.getrow(i), context) for i in range(user_items.shape[0])]
         return self.score_histories(histories, user_items)
 
-    def _scores_of(self, user_items: sp.csr_matrix) -> np.ndarray:
-        last = self._last
-        if last is not None and last[0] is user_items:
-            return last[1]
-        scores = np.asarray(self.score(user_items)[0])
-        scores.flags.writeable = False
-        self._last = (user_items, scores)
-        return scores
+    def _keep(self, user_items: sp.csr_matrix, rows: np.ndarray, values: np.ndarray) -> _Served:
+        order = np.argsort(rows)
+        served = _Served(user_items, rows[order], values[order])
+        _remember(self._served_rows, user_items, served)
+        return served
+
+    def _served(self, user_items: sp.csr_matrix) -> _Served:
+        """The candidates and scores of the shopper of ``user_items``: kept from an earlier
+        call for this row, else scored from its primed history (or the row alone).
+        """
+        served = self._served_rows.get(id(user_items))
+        if served is not None and served.user_items is user_items:
+            return served
+        primed = self._primed.get(id(user_items))
+        if primed is not None and primed[0] is user_items:
+            history = primed[1]
+        else:
+            history = _untimed(user_items.getrow(0), self._context())
+        shortlist = self._context().signals.n_items >= self.config.shortlist_items
+        rows, block, _ = self._candidates([history], shortlist=shortlist)[0]
+        return self._keep(user_items, rows, _lifted(self._predict([block])[0]))
+
+    def _floor_scores(self) -> _Floor:
+        floor = self._floor
+        if floor is None:
+            signals = self._context().signals
+            floor = _Floor.of(_floor(signals.trend(signals.last_day + 1)))
+            self._floor = floor
+        return floor
 
     def candidates(
         self, user_items: sp.csr_matrix, size: int
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """The shopper's ranked candidates (at least ``size`` rows, padded in trend order)."""
-        scores = self._scores_of(user_items)
-        size = min(size, scores.size)
-        rows = np.argpartition(-scores, size - 1)[:size] if size else np.zeros(0, np.int64)
-        return rows, scores[rows]
+        served, floor = self._served(user_items), self._floor_scores()
+        size = min(size, floor.scores.size)
+        if size <= served.rows.size:
+            best = np.argpartition(-served.values, size - 1)[:size] if size else served.rows[:0]
+            return served.rows[best], served.values[best]
+        head = floor.order[: size + served.rows.size]
+        padding = head[~np.isin(head, served.rows)][: size - served.rows.size]
+        rows = np.concatenate([served.rows, padding])
+        return rows, np.concatenate([served.values, floor.scores[padding]])
 
     def score_rows(self, user_items: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
         """Scores of ``rows`` for the shopper (kept from the last call for the same row)."""
-        return np.asarray(self._scores_of(user_items)[rows])
+        served = self._served(user_items)
+        values = self._floor_scores().scores[rows].copy()
+        at = np.searchsorted(served.rows, rows)
+        hit = at < served.rows.size
+        hit[hit] = served.rows[at[hit]] == rows[hit]
+        values[hit] = served.values[at[hit]]
+        return np.asarray(values)
 
     def score_moments(self, user_items: sp.csr_matrix) -> tuple[float, float]:
-        """Mean and spread of the shopper's scores over the catalogue."""
-        scores = self._scores_of(user_items)
-        return float(scores.mean()), float(scores.std())
+        """Mean and spread of the shopper's scores over the catalogue (the floor's sums,
+        corrected at the candidates).
+        """
+        served, floor = self._served(user_items), self._floor_scores()
+        below = floor.scores[served.rows].astype(np.float64)
+        values = served.values.astype(np.float64)
+        n = floor.scores.size
+        mean = (floor.total - below.sum() + values.sum()) / n
+        square = (floor.squares - (below**2).sum() + (values**2).sum()) / n
+        return float(mean), max(square - mean**2, 0.0) ** 0.5
 
     def item_similarity(self, item: int) -> np.ndarray | None:
         """The base model's item space."""
@@ -400,7 +470,34 @@ class RankerRecommender(Recommender):
         except lgb.basic.LightGBMError as exc:
             raise ValueError(f"{directory / BOOSTER_FILE}: unreadable ranker ({exc})") from exc
         self.report = state.get("report", {})
-        self._last = None
+        self._forget()
+
+
+@dataclass(frozen=True)
+class _Served:
+    """One shopper's candidates (sorted rows) and their scores."""
+
+    user_items: sp.csr_matrix
+    rows: np.ndarray
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Floor:
+    """The scores of items outside a shopper's candidates, their trend order and sums."""
+
+    scores: np.ndarray
+    order: np.ndarray
+    total: float
+    squares: float
+
+    @classmethod
+    def of(cls, scores: np.ndarray) -> _Floor:
+        """The floor of ``scores`` (kept read-only: shared by every request)."""
+        scores.flags.writeable = False
+        values = scores.astype(np.float64)
+        order = np.argsort(-scores, kind="stable")
+        return cls(scores, order, float(values.sum()), float((values**2).sum()))
 
 
 @dataclass
@@ -476,6 +573,18 @@ def _untimed(row: sp.csr_matrix, context: CandidateContext) -> UserHistory:
         times=np.full(cols.size, day),
         quantities=np.ones(cols.size),
     )
+
+
+def _remember(kept: dict[int, Any], user_items: sp.csr_matrix, value: Any, most: int = 64) -> None:
+    """Keep ``value`` for the row object ``user_items`` among a few recent ones."""
+    if len(kept) >= most:
+        kept.clear()  # simpler than evicting one, and safe while other threads read
+    kept[id(user_items)] = value
+
+
+def _lifted(values: np.ndarray) -> np.ndarray:
+    """Candidate scores moved above the floor (every one ≥ 1)."""
+    return (values - values.min() + 1.0).astype(np.float32) if values.size else values
 
 
 def _floor(trend: np.ndarray) -> np.ndarray:

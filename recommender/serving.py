@@ -182,8 +182,7 @@ class Shelves:
             return rows, self.policy.apply_rows(scores, rows, user, mean, spread)
         row = user.row(n_items, self.fitted.config.matrix)
         model = self.fitted.model
-        if model.reads_history:  # scores from the timed history, kept for this row's calls
-            model.score_histories([user], row)
+        model.prime(user, row)  # the calls below about this row may read the timed history
         if include is not None or category is not None:
             scores = model.score_rows(row, rows)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,9 +36,10 @@ def test_sources_propose_complements_and_never_a_bought_style(ranker: RankerReco
     now = START + timedelta(days=30)
     history = build_history(items, ["B0"], [now - timedelta(days=1)], ["purchase"], [1], now)
     shopper = Shopper.of(history, int(np.datetime64(now.date(), "D").astype(np.int64)), 30.0)
-    allowed = np.ones(len(items), bool)
-    allowed[items.rows(["B0"])] = False
-    rows, found, _ = gather(context, shopper, np.zeros(len(items), np.float32), allowed)
+    allowed = context.allowed(shopper)
+    assert not allowed[items.rows(["B0"])].any()
+    model = (np.arange(len(items)), np.zeros(len(items), np.float32))
+    rows, found, _ = gather(context, shopper, model, allowed)
     names = {items.ids[r] for r in rows}
     assert "B0" not in names
     scarves = {items.ids[r] for r in rows[found[:, SOURCES.index("complement")] > 0]}
@@ -63,6 +65,29 @@ def test_the_features_read_the_time_of_the_purchase(ranker: RankerRecommender) -
     scores = ranker.score_histories([fresh, stale], fresh.row(len(items), MatrixConfig()))
     assert scores.shape == (2, len(items))
     assert scores[0, items.get("B1")] < scores[0, rows].min()  # bought: below the candidates
+
+
+def test_a_primed_shopper_is_served_as_evaluation_scores_them(ranker: RankerRecommender) -> None:
+    items = ranker.base_items
+    now = START + timedelta(days=60)
+    times = [now - timedelta(days=3), now - timedelta(days=1)]
+    history = build_history(items, ["B1", "C0"], times, ["purchase"] * 2, [1, 1], now)
+    other = build_history(items, ["A2"], times[:1], ["purchase"], [1], now)
+    dense = ranker.score_histories([history], history.row(len(items), MatrixConfig()))[0]
+    # every item scored, then the base model's shortlist (here all of its clusters)
+    for threshold in (len(items) + 1, 0):
+        ranker.config = replace(ranker.config, shortlist_items=threshold, shortlist_size=len(items))
+        row = history.row(len(items), MatrixConfig())
+        ranker.prime(history, row)
+        ranker.prime(other, other.row(len(items), MatrixConfig()))  # another request between
+        rows, values = ranker.candidates(row, 5)
+        assert np.allclose(np.sort(values), np.sort(dense)[-5:])
+        assert np.allclose(values, dense[rows])
+        assert np.allclose(ranker.score_rows(row, np.arange(len(items))), dense)
+        assert np.allclose(ranker.score_moments(row), (dense.mean(), dense.std()), atol=1e-5)
+        found = int((dense >= 1.0).sum())  # candidates score ≥ 1, the rest below, by trend
+        padded, scores = ranker.candidates(row, found + 2)
+        assert np.allclose(np.sort(scores), np.sort(dense)[-found - 2 :])
 
 
 def test_a_corrupt_booster_is_refused_naming_the_file(
