@@ -64,6 +64,21 @@ class TrainingSet:
         )
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What raised a suggestion's score most, for the explainer to put into words.
+
+    Attributes:
+        kind: ``bought_together`` (co-purchases of one of the shopper's purchases),
+            ``trending`` (among the best sellers of the moment) or ``department`` (the
+            shopper's own department).
+        purchase: For ``bought_together``, the index of that purchase in the history.
+    """
+
+    kind: str
+    purchase: int = -1
+
+
 class Recommender(ABC):
     """Scores catalogue items for users folded in from their interaction rows."""
 
@@ -124,6 +139,13 @@ class Recommender(ABC):
         Models whose scores depend on the rows alone need nothing (the default).
         """
         del history, user_items
+
+    def explain(self, user_items: sp.csr_matrix, rows: np.ndarray) -> list[Evidence | None]:
+        """Why each of ``rows`` scored high for the shopper, where the model can say (after
+        :meth:`prime`); ``None`` where it cannot (the default: every row).
+        """
+        del user_items
+        return [None] * len(rows)
 
     def candidates(
         self, user_items: sp.csr_matrix, size: int

@@ -221,7 +221,7 @@ def gather(
     if not recent.any() and shopper.bought.size:
         recent = shopper.ages <= shopper.ages.min()
     copurchase = signals.neighbours(shopper.bought[recent], shopper.weights[recent])
-    bought_with = np.flatnonzero(copurchase)
+    bought_with = np.flatnonzero(copurchase) if copurchase.any() else np.zeros(0, np.int64)
     trend = signals.trend(shopper.day)
     proposed: list[np.ndarray] = [
         _top(*model, config.per_source, allowed) if shopper.bought.size else np.zeros(0, int),

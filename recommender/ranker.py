@@ -22,7 +22,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recommender.base import MODELS, Recommender, TrainingSet, config_from_dict, register
+from recommender.base import (
+    MODELS,
+    Evidence,
+    Recommender,
+    TrainingSet,
+    config_from_dict,
+    register,
+)
 from recommender.candidates import (
     FEATURES,
     SOURCES,
@@ -336,7 +343,8 @@ class RankerRecommender(Recommender):
             if rows.size:
                 line[rows] = _lifted(values)
         if len(histories) == 1:
-            self._keep(user_items, found[0][0], _lifted(predicted[0]))
+            rows, block, _ = found[0]
+            self._keep(_Served(user_items, rows, _lifted(predicted[0]), block, histories[0]))
         return scores
 
     def prime(self, history: UserHistory, user_items: sp.csr_matrix) -> None:
@@ -360,10 +368,17 @@ class RankerRecommender(Recommender):
         histories = [_untimed(user_items.getrow(i), context) for i in range(user_items.shape[0])]
         return self.score_histories(histories, user_items)
 
-    def _keep(self, user_items: sp.csr_matrix, rows: np.ndarray, values: np.ndarray) -> _Served:
-        order = np.argsort(rows)
-        served = _Served(user_items, rows[order], values[order])
-        _remember(self._served_rows, user_items, served)
+    def _keep(self, served: _Served) -> _Served:
+        """Keep ``served`` (its rows sorted) for the calls about its row that follow."""
+        order = np.argsort(served.rows)
+        served = _Served(
+            served.user_items,
+            served.rows[order],
+            served.values[order],
+            served.features[order],
+            served.history,
+        )
+        _remember(self._served_rows, served.user_items, served)
         return served
 
     def _served(self, user_items: sp.csr_matrix) -> _Served:
@@ -380,7 +395,53 @@ class RankerRecommender(Recommender):
             history = _untimed(user_items.getrow(0), self._context())
         shortlist = self._context().signals.n_items >= self.config.shortlist_items
         rows, block, _ = self._candidates([history], shortlist=shortlist)[0]
-        return self._keep(user_items, rows, _lifted(self._predict([block])[0]))
+        values = _lifted(self._predict([block])[0])
+        return self._keep(_Served(user_items, rows, values, block, history))
+
+    def explain(self, user_items: sp.csr_matrix, rows: np.ndarray) -> list[Evidence | None]:
+        """The feature group the trees raised each candidate most for (their contributions;
+        none when no group raised it, or when the group is the base model's own score, which
+        the explainer words itself as taste).
+        """
+        served = self._served(user_items)
+        result: list[Evidence | None] = [None] * len(rows)
+        at = np.minimum(np.searchsorted(served.rows, rows), max(served.rows.size - 1, 0))
+        known = np.flatnonzero(served.rows[at] == rows) if served.rows.size else at[:0]
+        if self.booster is None or known.size == 0:
+            return result
+        picked = served.features[at[known]]
+        contributions = np.asarray(self.booster.predict(picked, pred_contrib=True))[:, :-1]
+        strength = np.column_stack(
+            [contributions[:, columns].sum(axis=1) for columns in EVIDENCE_COLUMNS.values()]
+        )
+        kinds = tuple(EVIDENCE_COLUMNS)
+        for index, line, values in zip(known, strength, picked, strict=True):
+            best = int(np.argmax(line))
+            if line[best] > 0:
+                evidence = self._evidence(kinds[best], values, int(rows[index]), served.history)
+                result[index] = evidence
+        return result
+
+    def _evidence(
+        self, kind: str, values: np.ndarray, row: int, history: UserHistory
+    ) -> Evidence | None:
+        """``kind`` as evidence, when the candidate's own features bear it out."""
+        if kind == "bought_together":
+            bought = np.flatnonzero(history.purchased)
+            signals = self._context().signals
+            if bought.size == 0 or signals.confidence.shape[0] == 0:
+                return None
+            strength = signals.confidence[history.items[bought]][:, row].toarray().ravel()
+            half_life = max(self._context().config.recent_days, 1e-9)
+            strength = strength * np.power(0.5, history.ages[bought] / half_life)
+            best = int(np.argmax(strength))
+            return Evidence(kind, int(bought[best])) if strength[best] > 0 else None
+        top = min(TRENDING_MOST, TRENDING_SHARE * self._context().signals.n_items)
+        if kind == "trending" and values[TREND_RANK] < max(top, 1.0):
+            return Evidence(kind)
+        if kind == "department" and values[SHARE_DEPARTMENT] >= 0.25:
+            return Evidence(kind)
+        return None
 
     def _floor_scores(self) -> _Floor:
         floor = self._floor
@@ -475,11 +536,13 @@ class RankerRecommender(Recommender):
 
 @dataclass(frozen=True)
 class _Served:
-    """One shopper's candidates (sorted rows) and their scores."""
+    """One shopper's candidates, their scores and features, and the history they came from."""
 
     user_items: sp.csr_matrix
     rows: np.ndarray
     values: np.ndarray
+    features: np.ndarray
+    history: UserHistory
 
 
 @dataclass(frozen=True)
@@ -511,6 +574,21 @@ class Lists:
 
 
 MODEL_SCORE = FEATURES.index("model_score")
+TREND_RANK = FEATURES.index("trend_rank")
+SHARE_DEPARTMENT = FEATURES.index("share_department")
+TRENDING_SHARE, TRENDING_MOST = 0.02, 500
+"""Candidates ranked by trend within this share of the catalogue (and this many) may be
+called trending."""
+EVIDENCE_COLUMNS = {
+    kind: [FEATURES.index(name) for name in names]
+    for kind, names in (
+        ("taste", ("model_score", "model_rank")),
+        ("bought_together", ("copurchase_score", "copurchase_rank")),
+        ("trending", ("trend", "trend_rank", "sales_total", "days_since_last_sale")),
+        ("department", ("share_department", "share_department_colour")),
+    )
+}
+"""Feature groups whose contributions are weighed to explain a suggestion."""
 
 
 def prior(block: np.ndarray) -> np.ndarray:

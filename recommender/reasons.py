@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from recommender.base import Evidence
 from recommender.history import UserHistory
 from recommender.policy import Policy
 
@@ -29,17 +30,31 @@ class Explainer:
         """One line saying why ``item`` is on this shopper's shelf."""
         return self.reasons([item], history)[0]
 
-    def reasons(self, items: Sequence[int], history: UserHistory) -> list[str]:
-        """:meth:`reason` for each of ``items`` (what depends only on the shopper, once)."""
+    def reasons(
+        self,
+        items: Sequence[int],
+        history: UserHistory,
+        evidence: Sequence[Evidence | None] | None = None,
+    ) -> list[str]:
+        """:meth:`reason` for each of ``items`` (what depends only on the shopper, once).
+
+        Args:
+            items: Item rows on the shelf.
+            history: The shopper's history.
+            evidence: What the model says raised each item most (see
+                :meth:`Recommender.explain`); a styling rule still comes first.
+        """
         bought = np.flatnonzero(history.purchased)
         favourite = self.policy.favourite_colour(history.items[bought])
+        evidence = evidence if evidence is not None else [None] * len(items)
         return [
             self._goes_with(item, history, bought)
+            or self._evidence(item, history, said)
             or self._colour(item, favourite)
             or self._popular_in(item)
             or self._more_of(item, history, bought)
             or ("popular right now" if bought.size == 0 else "picked for your taste")
-            for item in items
+            for item, said in zip(items, evidence, strict=True)
         ]
 
     def _goes_with(self, item: int, history: UserHistory, bought: np.ndarray) -> str | None:
@@ -56,6 +71,21 @@ class Explainer:
                 often = self.policy.often_bought(source, category)
                 verb = "often bought with" if often else "goes with"
                 return f"{verb} the {name} you bought on {_day(history.times[index])}"
+        return None
+
+    def _evidence(self, item: int, history: UserHistory, said: Evidence | None) -> str | None:
+        if said is None:
+            return None
+        if said.kind == "bought_together" and 0 <= said.purchase < history.items.size:
+            source = int(history.items[said.purchase])
+            name = self.catalogue.name("category", source) or "article"
+            when = _day(history.times[said.purchase])
+            return f"often bought together with the {name} you bought on {when}"
+        if said.kind == "trending":
+            return "trending right now"
+        if said.kind == "department":
+            where = self.catalogue.name("department", item)
+            return f"from {where}, where you often shop" if where else None
         return None
 
     def _colour(self, item: int, favourite: int) -> str | None:

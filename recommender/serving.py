@@ -119,12 +119,18 @@ class Shelves:
             now,
         )
 
-    def main_scores(self, user: UserHistory) -> np.ndarray:
-        """Model scores (popularity for a shopper without usable history) after the policy."""
+    def main_scores(self, user: UserHistory, row: sp.csr_matrix | None = None) -> np.ndarray:
+        """Model scores (popularity for a shopper without usable history) after the policy.
+
+        Args:
+            user: The shopper's history.
+            row: Its weighted row, when the caller has built it (the model keeps what it
+                computed for this row object for the calls that follow).
+        """
         if user.items.size == 0:
             raw = self.fitted.item_popularity.astype(np.float32)
         else:
-            row = user.row(len(self.fitted.items), self.fitted.config.matrix)
+            row = row if row is not None else self._row(user)
             raw = self.fitted.model.score_histories([user], row)[0]
         return self.policy.apply(raw, user)
 
@@ -142,7 +148,9 @@ class Shelves:
         """The main shelf: new things the shopper will like, nothing just made redundant."""
         del user_id  # the history is the shopper; ids are not needed by the models
         user = self.user_history(history, now)
-        rows, scores = self._main_candidates(user, k, category, include)
+        row = self._row(user)
+        self.fitted.model.prime(user, row)  # the calls about this row may read the timed history
+        rows, scores = self._main_candidates(user, row, k, category, include)
         self._restrict(rows, scores, category, exclude, include)
         # one category may fill the shelf only when the shopper asked for it
         best = _best(scores, k) if category or include else self.policy.top(scores, rows, k)
@@ -151,20 +159,30 @@ class Shelves:
             scores = self._fallback(exclude)
             best = _best(scores, k)
         picked = rows[best]
-        reasons = self.explainer.reasons(picked.tolist(), user)
+        # the model's own account of what raised each suggestion, where it has one
+        evidence = self.fitted.model.explain(row, picked) if user.items.size else None
+        reasons = self.explainer.reasons(picked.tolist(), user, evidence)
         items = tuple(
             Suggestion(self._ids[r], float(scores[b]), why)
             for r, b, why in zip(picked, best, reasons, strict=True)
         )
         return Shelf(items, cold_start=user.items.size == 0, model_version=self.version)
 
+    def _row(self, user: UserHistory) -> sp.csr_matrix:
+        return user.row(len(self.fitted.items), self.fitted.config.matrix)
+
     def _main_candidates(
-        self, user: UserHistory, k: int, category: str | None, include: Collection[str] | None
+        self,
+        user: UserHistory,
+        row: sp.csr_matrix,
+        k: int,
+        category: str | None,
+        include: Collection[str] | None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Rows worth ranking for the main shelf and their scores after the policy."""
         n_items = len(self.fitted.items)
         if not self._shortlisting:
-            return np.arange(n_items), self.main_scores(user)
+            return np.arange(n_items), self.main_scores(user, row)
         popularity = self.fitted.item_popularity
         if include is not None:
             wanted = self.fitted.items.rows(list(include))
@@ -180,15 +198,13 @@ class Shelves:
             mean, spread = float(popularity.mean()), float(popularity.std())
             scores = popularity[rows].astype(np.float32)
             return rows, self.policy.apply_rows(scores, rows, user, mean, spread)
-        row = user.row(n_items, self.fitted.config.matrix)
         model = self.fitted.model
-        model.prime(user, row)  # the calls below about this row may read the timed history
         if include is not None or category is not None:
             scores = model.score_rows(row, rows)
         else:
             found = model.candidates(row, self.shortlist.candidates)
             if found is None:  # the model cannot shortlist: rank everything
-                return np.arange(n_items), self.main_scores(user)
+                return np.arange(n_items), self.main_scores(user, row)
             rows, scores = found
             extra = np.concatenate(
                 [self._popular, *map(self._popular_in, self.policy.promoted_categories(user))]

@@ -223,8 +223,15 @@ class Signals:
         """Co-purchase score of every item: Σ weight_i · P(j | i) over the given items."""
         if items.size == 0 or self.confidence.shape[0] == 0:
             return np.zeros(self.n_items, np.float32)
-        picked = self.confidence[items]
-        return np.asarray(picked.T @ weights.astype(np.float32), dtype=np.float32).ravel()
+        # a sparse row times the kept neighbours: O(neighbours), not O(catalogue)
+        weighted = sp.csr_matrix(
+            (weights.astype(np.float32), (np.zeros(items.size, np.int64), items)),
+            shape=(1, self.confidence.shape[0]),
+        )
+        summed = (weighted @ self.confidence).tocsr()
+        scores = np.zeros(self.n_items, np.float32)
+        scores[summed.indices] = summed.data
+        return scores
 
     def save(self, directory: Path) -> None:
         """Write the counted arrays."""

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from recommender.base import Evidence
 from recommender.catalogue import Catalogue
 from recommender.habits import CategoryHabit
 from recommender.history import UserHistory
@@ -242,6 +243,21 @@ def test_each_reason_in_its_order_of_precedence(policy: Policy) -> None:
         "popular right now",
         "popular in tee this week",
     ]
+
+
+def test_the_models_evidence_is_worded_after_the_styling_rule(policy: Policy) -> None:
+    explain = Explainer(policy, np.zeros(8, np.float32))
+    coats = history((COAT_1, 18.0), (COAT_2, 25.0), (TEE_1, 2.0))
+    said = [Evidence("bought_together", 2), Evidence("bought_together", 0), None, None]
+    assert explain.reasons([TEE_3, SCARF, COAT_2, TEE_2], coats, said) == [
+        "often bought together with the tee you bought on 29 Mar",
+        "goes with the coat you bought on 13 Mar",  # a styling rule comes first
+        "in your favourite colour family: black",  # nothing said: the explainer's own
+        "another tee for your style",
+    ]
+    assert explain.reasons([JACKET], coats, [Evidence("trending")]) == ["trending right now"]
+    # the toy catalogue has no departments: nothing true to say of that evidence
+    assert explain.reasons([MYSTERY], coats, [Evidence("department")]) == ["picked for your taste"]
 
 
 def test_one_category_fills_at_most_its_share_of_the_shelf() -> None:

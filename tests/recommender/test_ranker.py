@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from recommender.base import Recommender
 from recommender.candidates import FEATURES, SOURCES, Shopper, gather
@@ -67,6 +68,14 @@ def test_the_features_read_the_time_of_the_purchase(ranker: RankerRecommender) -
     assert scores[0, items.get("B1")] < scores[0, rows].min()  # bought: below the candidates
 
 
+def _candidates(
+    ranker: RankerRecommender, row: sp.csr_matrix, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    found = ranker.candidates(row, size)
+    assert found is not None  # the ranker always proposes
+    return found
+
+
 def test_a_primed_shopper_is_served_as_evaluation_scores_them(ranker: RankerRecommender) -> None:
     items = ranker.base_items
     now = START + timedelta(days=60)
@@ -80,14 +89,45 @@ def test_a_primed_shopper_is_served_as_evaluation_scores_them(ranker: RankerReco
         row = history.row(len(items), MatrixConfig())
         ranker.prime(history, row)
         ranker.prime(other, other.row(len(items), MatrixConfig()))  # another request between
-        rows, values = ranker.candidates(row, 5)
+        rows, values = _candidates(ranker, row, 5)
         assert np.allclose(np.sort(values), np.sort(dense)[-5:])
         assert np.allclose(values, dense[rows])
         assert np.allclose(ranker.score_rows(row, np.arange(len(items))), dense)
         assert np.allclose(ranker.score_moments(row), (dense.mean(), dense.std()), atol=1e-5)
         found = int((dense >= 1.0).sum())  # candidates score ≥ 1, the rest below, by trend
-        padded, scores = ranker.candidates(row, found + 2)
+        _, scores = _candidates(ranker, row, found + 2)
         assert np.allclose(np.sort(scores), np.sort(dense)[-found - 2 :])
+
+
+def test_the_ranker_says_what_raised_a_suggestion_only_where_true(
+    interactions: Interactions, knowledge: TableKnowledge
+) -> None:
+    # trees small enough to split on the tiny world (the default ones need more lists)
+    ranker = RankerRecommender(replace(FAST, min_child=2, leaves=3))
+    ranker.fit(training_set(interactions, knowledge, MatrixConfig()))
+    context = ranker.context
+    assert context is not None
+    items = ranker.base_items
+    now = START + timedelta(days=30)
+    history = build_history(items, ["B0"], [now - timedelta(days=1)], ["purchase"], [1], now)
+    row = history.row(len(items), MatrixConfig())
+    ranker.prime(history, row)
+    rows, _ = _candidates(ranker, row, len(items))
+    evidence = ranker.explain(row, rows)
+    assert len(evidence) == len(rows)
+    assert evidence[rows.tolist().index(items.get("B0"))] is None  # bought: not a candidate
+    trend_rank = context.trend_rank(context.signals.last_day + 1)
+    said = 0
+    for item, found in zip(rows.tolist(), evidence, strict=True):
+        if found is None:
+            continue
+        said += 1
+        if found.kind == "bought_together":
+            source = int(history.items[found.purchase])
+            assert context.signals.confidence[source, item] > 0
+        else:
+            assert found.kind == "trending" and trend_rank[item] < 1
+    assert said > 0
 
 
 def test_a_corrupt_booster_is_refused_naming_the_file(
