@@ -7,10 +7,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from recommender.evaluate import Split, build_cases, main_lists, rebuy_lists, report
+import numpy as np
+
+from recommender.candidates import SOURCES
+from recommender.evaluate import Case, Split, build_cases, main_lists, rebuy_lists, report
 from recommender.knowledge import CatalogueKnowledge
-from recommender.pipeline import PipelineConfig, fit_pipeline
+from recommender.metrics import bootstrap_interval
+from recommender.pipeline import Fitted, PipelineConfig, fit_pipeline
 from recommender.policy import Policy
+from recommender.ranker import RankerRecommender
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ def compare(
         for label, apply in ((name, False), (f"{name}+policy", True)):
             lists = main_lists(fitted, policy, cases, k, apply_policy=apply)
             metrics = report(lists, cases, split, fitted, policy, k, samples)
+            hits = None if apply else source_hits(fitted, cases, samples)
+            if hits is not None:
+                metrics = {**metrics, "sources": hits}
             runs.append(Run(label, metrics, lists, seconds))
         if not any(run.name == "rebuy" for run in runs):
             lists = rebuy_lists(fitted, policy, cases, k)
@@ -58,3 +66,24 @@ def compare(
                 Run("rebuy", report(lists, cases, split, fitted, policy, k, samples), lists, 0.0)
             )
     return runs
+
+
+def source_hits(fitted: Fitted, cases: Sequence[Case], samples: int) -> dict[str, float] | None:
+    """For a model with candidate sources (the ranker): the mean share of a test shopper's
+    new-to-you purchases each source proposed, and any source, with 95% bootstrap intervals
+    over shoppers (``None`` for other models).
+    """
+    model = fitted.model
+    if not isinstance(model, RankerRecommender):
+        return None
+    chosen = [c for c in cases if c.new and c.history.items.size]
+    wanted = [fitted.items.rows(sorted(c.new)) for c in chosen]
+    shares = model.source_hits([c.history for c in chosen], [w[w >= 0] for w in wanted])
+    result: dict[str, float] = {}
+    for name, column in zip((*SOURCES, "any"), shares.T, strict=True):
+        kept = column[~np.isnan(column)]
+        low, high = bootstrap_interval(kept, samples)
+        result |= {name: float(kept.mean()) if kept.size else 0.0, f"{name}_lo": low}
+        result[f"{name}_hi"] = high
+    result["users"] = float((~np.isnan(shares[:, -1])).sum())
+    return result

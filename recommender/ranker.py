@@ -331,6 +331,31 @@ class RankerRecommender(Recommender):
         matrix = features(context, shopper, rows, found, scores, copurchase)
         return rows, matrix, found
 
+    def source_hits(
+        self, histories: Sequence[UserHistory], wanted: Sequence[np.ndarray]
+    ) -> np.ndarray:
+        """Which sources proposed what each shopper wanted (e.g. their next purchases).
+
+        Args:
+            histories: The shoppers, at the moment they are served.
+            wanted: Item rows each shopper wanted.
+
+        Returns:
+            (shoppers, sources + 1) the share of a shopper's wanted rows each source of
+            :data:`SOURCES` proposed, and (last column) any source; NaN where nothing is wanted.
+        """
+        shares = np.full((len(histories), len(SOURCES) + 1), np.nan)
+        for start in range(0, len(histories), 256):
+            chunk = histories[start : start + 256]
+            for offset, (rows, _, found) in enumerate(self._candidates(chunk)):
+                goal = np.unique(wanted[start + offset])
+                if goal.size == 0:
+                    continue
+                hit = found[np.isin(rows, goal)]
+                shares[start + offset, :-1] = hit.sum(axis=0) / goal.size
+                shares[start + offset, -1] = hit.shape[0] / goal.size
+        return shares
+
     def score_histories(
         self, histories: Sequence[UserHistory], user_items: sp.csr_matrix
     ) -> np.ndarray:

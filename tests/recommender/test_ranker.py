@@ -12,7 +12,9 @@ import scipy.sparse as sp
 
 from recommender.base import Recommender
 from recommender.candidates import FEATURES, SOURCES, Shopper, gather
+from recommender.comparison import compare
 from recommender.data import Interactions, MatrixConfig
+from recommender.evaluate import temporal_split
 from recommender.history import build_history
 from recommender.knowledge import TableKnowledge
 from recommender.pipeline import training_set
@@ -128,6 +130,37 @@ def test_the_ranker_says_what_raised_a_suggestion_only_where_true(
         else:
             assert found.kind == "trending" and trend_rank[item] < 1
     assert said > 0
+
+
+def test_source_hits_say_which_sources_proposed_what_was_wanted(
+    ranker: RankerRecommender,
+) -> None:
+    items = ranker.base_items
+    now = START + timedelta(days=30)
+    history = build_history(items, ["B0"], [now - timedelta(days=1)], ["purchase"], [1], now)
+    scarf, top = (int(r) for r in items.rows(["C0", "A0"]))
+    shares = ranker.source_hits([history, history], [np.array([scarf, top]), np.zeros(0, int)])
+    rows, _, found = ranker._candidates([history])[0]
+    proposed = {int(r): set(np.flatnonzero(f).tolist()) for r, f in zip(rows, found, strict=True)}
+    for column in range(len(SOURCES)):
+        expected = sum(column in proposed.get(r, set()) for r in (scarf, top)) / 2
+        assert shares[0, column] == expected
+    assert shares[0, SOURCES.index("complement")] >= 0.5  # the scarf goes with the coat
+    assert shares[0, -1] == sum(r in proposed for r in (scarf, top)) / 2
+    assert np.isnan(shares[1]).all()  # nothing wanted
+
+
+def test_the_comparison_reports_the_rankers_source_hits(
+    interactions: Interactions, knowledge: TableKnowledge
+) -> None:
+    split = temporal_split(interactions, 6)
+    overrides = {"ranker": {"base_overrides": {"factors": 8, "iterations": 10}, "trees": 50}}
+    raw, with_policy, _ = compare(split, knowledge, ["ranker"], samples=20, overrides=overrides)
+    hits = raw.metrics["sources"]
+    assert hits["users"] > 0 and "sources" not in with_policy.metrics
+    for name in (*SOURCES, "any"):
+        assert 0.0 <= hits[f"{name}_lo"] <= hits[name] <= hits[f"{name}_hi"] <= 1.0
+    assert hits["any"] >= max(hits[name] for name in SOURCES)
 
 
 def test_a_corrupt_booster_is_refused_naming_the_file(
