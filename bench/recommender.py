@@ -44,7 +44,6 @@ from recommender.evaluate import (  # noqa: E402
 from recommender.knowledge import TableKnowledge  # noqa: E402
 from recommender.pipeline import Fitted, PipelineConfig, fit_pipeline  # noqa: E402
 from recommender.policy import Policy  # noqa: E402
-from service.analytics.evaluation import HM_GRAPH_SETTINGS  # noqa: E402
 
 SLOTS = {
     "Garment Upper body": "top",
@@ -58,8 +57,6 @@ SLOTS = {
     "Nightwear": "nightwear",
     "Bags": "bag",
 }
-#: Graph-model settings for the H&M scale on 2 cores (the notebooks use the same).
-KG_FAST = HM_GRAPH_SETTINGS
 
 
 def hm_knowledge(data: Path) -> TableKnowledge:
@@ -226,17 +223,7 @@ def run_split(
     for label, lists in anchors.items():
         rows.append(accuracy_rows(label, report(lists, cases, split, als, policy, k, samples)))
     started = time.perf_counter()
-    overrides: dict[str, Any] = {}
-    if model == "hybrid":
-        overrides = {
-            "members": ("popularity", "als", "kgnn"),
-            "member_overrides": {"kgnn": KG_FAST},
-        }
-    elif model == "kgnn":
-        overrides = dict(KG_FAST)
-    ours = fit_pipeline(
-        split.train, knowledge, PipelineConfig(model=model, model_overrides=overrides)
-    )
+    ours = fit_pipeline(split.train, knowledge, PipelineConfig(model=model))
     fit_seconds = time.perf_counter() - started
     ours_policy = Policy(ours.catalogue, ours.tables, ours.config.policy)
     for label, apply in ((f"{model} (raw)", False), (f"main shelf ({model}+policy)", True)):
@@ -331,7 +318,8 @@ def speed(data: Path, knowledge: TableKnowledge) -> dict[str, float]:
 
     torch.set_num_threads(1)
     graph = bipartite_graph(train.matrix)
-    prop = PropagationConfig(device="cpu")
+    # the classic schedule (batches of 4,096), as the plain PyG loop beside it runs
+    prop = PropagationConfig(device="cpu").schedule(0)
     generator = torch.Generator().manual_seed(0)
     table = torch.nn.Parameter(torch.randn(graph.n_nodes, prop.dim) * 0.1)
     optimiser = torch.optim.Adam([table], lr=prop.learning_rate)

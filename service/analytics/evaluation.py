@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -28,20 +27,6 @@ from service.recommending.history import user_history
 HM_COLUMNS = {"t_dat": "timestamp", "customer_id": "user_id", "article_id": "item_id"}
 #: Split B of the recommender issue: every sale of 16-21 Sep 2020 trains, the 22nd tests.
 WEEK_TEST_DAY = pd.Timestamp("2020-09-22")
-#: The graph models' settings at the H&M scale on two cores (larger batches, fewer epochs than
-#: the defaults): the recommender benchmark's, so the notebook reproduces its figures.
-HM_GRAPH_SETTINGS: dict[str, Any] = {
-    "batch_size": 16384,
-    "epochs": 10,
-    "learning_rate": 0.02,
-    "device": "auto",
-}
-#: Per-model config overrides of the H&M comparison (``recommender.comparison.compare``).
-HM_OVERRIDES: dict[str, dict[str, Any]] = {
-    "lightgcn": HM_GRAPH_SETTINGS,
-    "kgnn": HM_GRAPH_SETTINGS,
-    "hybrid": {"member_overrides": {"kgnn": HM_GRAPH_SETTINGS}},
-}
 
 
 def hm_transactions(path: Path) -> Interactions:

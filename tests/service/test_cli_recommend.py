@@ -85,7 +85,7 @@ def test_unknown_model_is_refused(tmp_path: Path) -> None:
     assert result.returncode != 0 and "unknown model" in result.stderr + result.stdout
 
 
-def test_evaluate_defaults_include_the_ranker_on_untimed_rows(tmp_path: Path) -> None:
+def test_evaluate_compares_every_model_by_default_on_untimed_rows(tmp_path: Path) -> None:
     # plain user_id,item_id rows: no times, no item attributes
     train = ["user_id,item_id"] + [
         f"{u:03d},{(u * 3 + d) % 11:04d}" for u in range(30) for d in range(5)
@@ -103,10 +103,12 @@ def test_evaluate_defaults_include_the_ranker_on_untimed_rows(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     metrics = json.loads((tmp_path / "m.json").read_text())
-    assert {"popularity", "als", "ranker", "ranker+policy"} <= set(metrics)
+    every = {"popularity", "als", "bpr", "lightgcn", "kgnn", "hybrid", "ranker"}
+    assert set(metrics) == every | {f"{name}+policy" for name in every} | {"rebuy"}
+    assert all(metrics[name]["fit_seconds"] >= 0 for name in every)
     assert metrics["ranker"]["all"]["users"] == 3
     # written to a pipe, the table is Markdown with every column whole
     header = next(line for line in result.stdout.splitlines() if line.startswith("| model"))
     assert header.endswith("| fit s |")
     assert any(line.startswith("| ranker+policy | ") for line in result.stdout.splitlines())
-    assert "fitting ranker" in result.stderr
+    assert "fitting ranker" in result.stderr and "ranker fitted in" in result.stderr
