@@ -10,7 +10,7 @@ catalogue coverage, novelty, the post-purchase redundancy rate PPRR@K and the sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,21 +144,45 @@ def main_lists(
     batch: int = 256,
 ) -> dict[str, list[str]]:
     """Main-shelf lists of every case (popularity for shoppers without history)."""
-    lists: dict[str, list[str]] = {}
-    n_items, ids = len(fitted.items), fitted.items.ids
+    if apply_policy:
+        return limited_lists(fitted, policy, cases, k, [None], batch=batch)[None]
+    ids = fitted.items.ids
+    return {
+        case.user_id: [ids[i] for i in _top(raw, k)] for case, raw in _scored(fitted, cases, batch)
+    }
+
+
+def limited_lists(
+    fitted: Fitted,
+    policy: Policy,
+    cases: Sequence[Case],
+    k: int,
+    limits: Sequence[int | None],
+    *,
+    batch: int = 256,
+) -> dict[int | None, dict[str, list[str]]]:
+    """Main-shelf lists with the policy under each category limit (``None``: the policy's
+    own), each case scored and adjusted once.
+    """
+    lists: dict[int | None, dict[str, list[str]]] = {limit: {} for limit in limits}
+    ids = fitted.items.ids
+    for case, raw in _scored(fitted, cases, batch):
+        adjusted = policy.apply(raw, case.history)
+        for limit in limits:
+            best = policy.top(adjusted, None, k, limit).tolist()
+            lists[limit][case.user_id] = [ids[i] for i in best]
+    return lists
+
+
+def _scored(fitted: Fitted, cases: Sequence[Case], batch: int) -> Iterator[tuple[Case, np.ndarray]]:
+    """Each case with the model's scores over the catalogue (popularity without history)."""
+    n_items = len(fitted.items)
     for start in range(0, len(cases), batch):
         chunk = cases[start : start + batch]
         rows = [c.history.row(n_items, fitted.config.matrix) for c in chunk]
         scores = fitted.model.score_histories([c.history for c in chunk], sp.vstack(rows).tocsr())
         for case, raw in zip(chunk, scores, strict=True):
-            if case.history.items.size == 0:
-                raw = fitted.popularity.popularity
-            if apply_policy:
-                best = policy.top(policy.apply(raw, case.history), None, k).tolist()
-            else:
-                best = _top(raw, k)
-            lists[case.user_id] = [ids[i] for i in best]
-    return lists
+            yield case, (raw if case.history.items.size else fitted.popularity.popularity)
 
 
 def rebuy_lists(

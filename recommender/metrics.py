@@ -59,10 +59,14 @@ def ndcg(recommended: Sequence[Item], relevant: Collection[Item], k: int) -> flo
 def bootstrap_interval(
     values: Sequence[float] | np.ndarray, samples: int = 1000, level: float = 0.95, seed: int = 0
 ) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean over shoppers."""
+    """Percentile bootstrap interval of the mean over shoppers (``samples`` 0: no resampling,
+    the mean at both ends).
+    """
     data = np.asarray(values, dtype=np.float64)
     if data.size == 0:
         return (0.0, 0.0)
+    if samples <= 0:
+        return (float(data.mean()), float(data.mean()))
     rng = np.random.default_rng(seed)
     means = data[rng.integers(0, data.size, (samples, data.size))].mean(axis=1)
     tail = (1.0 - level) / 2.0

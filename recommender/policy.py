@@ -249,7 +249,9 @@ class Policy:
         """Item rows whose ``field`` (category, style, slot or colour) has ``code``."""
         return self._groups[field].members(code)
 
-    def top(self, scores: np.ndarray, rows: np.ndarray | None, k: int) -> np.ndarray:
+    def top(
+        self, scores: np.ndarray, rows: np.ndarray | None, k: int, limit: int | None = None
+    ) -> np.ndarray:
         """Positions of the ``k`` best finite ``scores``, best first, with no more than the
         category limit of one category (filled beyond it when too few categories are left).
 
@@ -257,10 +259,11 @@ class Policy:
             scores: Adjusted scores (``-inf``: never show).
             rows: Item rows of ``scores`` (``None``: every item, in order).
             k: Shelf length.
+            limit: Category limit per 12 to use instead of the config's (0: none).
         """
         finite = np.flatnonzero(np.isfinite(scores))
         pool = finite[np.argsort(-scores[finite], kind="stable")]
-        limit = self.config.max_per_category
+        limit = self.config.max_per_category if limit is None else limit
         if limit <= 0 or pool.size <= k:
             return pool[:k]
         cap = max(1, round(limit * k / 12))

@@ -90,6 +90,16 @@ def _print_trained(result: TrainResult) -> None:
             f"MAP@12 {main['map@12']:.4f}, Recall@12 {main['recall@12']:.4f}; "
             f"PPRR@12 {shelf.get('pprr@12', 0):.3f}, same style {shelf.get('same_style@12', 0):.3f}"
         )
+    limit = result.metrics.get("category_limit")
+    if limit:
+        tried = ", ".join(
+            f"{t['limit'] or 'none'} {t['new_map@12']:.4f}/{t['diversity']:.2f}"
+            for t in limit["tried"]
+        )
+        out.print(
+            f"category limit {limit['chosen'] or 'none'} per 12, chosen on the hold-out "
+            f"(limit new-to-you MAP@12/categories per article: {tried})"
+        )
 
 
 def evaluate(

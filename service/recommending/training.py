@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,11 @@ from sqlalchemy import Engine
 from kg.projection import put_repurchase_stats
 from recommender.artifacts import save_fitted
 from recommender.data import Interactions
-from recommender.evaluate import build_cases, main_lists, report, temporal_split
+from recommender.diversity import choose_category_limit
+from recommender.evaluate import build_cases, limited_lists, report, temporal_split
 from recommender.knowledge import CatalogueKnowledge
 from recommender.pipeline import Fitted, PipelineConfig, fit_pipeline
-from recommender.policy import Policy
+from recommender.policy import Policy, PolicyConfig
 from service.errors import TrainingError
 from service.graph.stores import open_graph_store
 from service.recommending.interactions import latest_event, load_interactions
@@ -92,7 +93,10 @@ def train_stage(
     knowledge = knowledge if knowledge is not None else knowledge_for(settings, engine)
     model, metrics = _choose_model(data, knowledge, options)
     overrides = dict(options.overrides) if options.model != "auto" else {}
-    config = PipelineConfig(model=model, model_overrides=overrides)
+    policy = PolicyConfig()
+    if "category_limit" in metrics:
+        policy = replace(policy, max_per_category=metrics["category_limit"]["chosen"])
+    config = PipelineConfig(model=model, model_overrides=overrides, policy=policy)
     fitted = fit_pipeline(data, knowledge, config)
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + f"-{model}"
     directory = models_dir(settings) / version
@@ -127,16 +131,26 @@ def _choose_model(
 def holdout_metrics(
     data: Interactions, knowledge: CatalogueKnowledge, config: PipelineConfig, options: TrainOptions
 ) -> dict[str, Any]:
-    """Main-shelf metrics (with the policy) of a fit on all but the last ``holdout_days``."""
+    """Main-shelf metrics (with the policy) of a fit on all but the last ``holdout_days``, under
+    the category limit chosen on that hold-out (``category_limit``: the choice and each limit's
+    new-to-you MAP@12 and diversity).
+    """
     split = temporal_split(data, options.holdout_days)
     if split.train.purchases().empty or split.test.empty:
         return {}
     fitted = fit_pipeline(split.train, knowledge, config)
     policy = Policy(fitted.catalogue, fitted.tables, config.policy)
     cases = build_cases(split, fitted, policy)
-    lists = main_lists(fitted, policy, cases, 12)
+    limit, trials = choose_category_limit(fitted, policy, cases)
+    lists = limited_lists(fitted, policy, cases, 12, [limit])[limit]
     table = report(lists, cases, split, fitted, policy, 12, samples=200)
-    return {"holdout_days": options.holdout_days, "test_users": len(cases), **table}
+    tried = [{"limit": t.limit, "new_map@12": t.new_map, "diversity": t.diversity} for t in trials]
+    return {
+        "holdout_days": options.holdout_days,
+        "test_users": len(cases),
+        **table,
+        "category_limit": {"chosen": limit, "tried": tried},
+    }
 
 
 def write_pointer(directory: Path, version: str) -> None:

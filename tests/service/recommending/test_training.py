@@ -26,6 +26,9 @@ def test_train_writes_a_version_and_points_current_at_it(engine: Engine, tmp_pat
         assert (result.directory / part).exists()
     assert result.metrics["test_users"] > 0 and "new" in result.metrics
     shelves = Shelves.load(result.directory)
+    limit = result.metrics["category_limit"]
+    assert limit["chosen"] in {t["limit"] for t in limit["tried"]}
+    assert shelves.policy.config.max_per_category == limit["chosen"]  # saved and served
     shelf = shelves.recommend(
         "c0", [HistoryEvent("T0", datetime(2024, 5, 22), "purchase")], datetime(2024, 5, 22)
     )
