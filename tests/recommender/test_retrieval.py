@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recommender.retrieval import ClusterIndex, ClusterIndexConfig, reference_rows
+from recommender.retrieval import ClusterIndex, ClusterIndexConfig, nearest, reference_rows
 
 
 def _clustered(n_per: int = 50, dim: int = 8, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -49,3 +49,11 @@ def test_reference_rows_are_a_fixed_sorted_sample() -> None:
     sample = reference_rows(10_000, size=100)
     assert sample.size == 100 and np.all(np.diff(sample) > 0)
     assert np.array_equal(sample, reference_rows(10_000, size=100))
+
+
+def test_nearest_centroid_in_chunks_matches_every_distance_at_once() -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(1000, 8)).astype(np.float32)
+    centroids = rng.normal(size=(13, 8)).astype(np.float32)
+    distances = ((vectors[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+    assert (nearest(vectors, centroids, chunk=97) == distances.argmin(axis=1)).all()
