@@ -5,7 +5,9 @@ product can be added) and summed with weights. ``fit`` holds out the last ``vali
 of the training events (at most ``validation_share`` of their span, so that a short history such
 as a single week still leaves most of it to fit on), fits the members on the rest, picks the
 weights on a simplex grid that maximise Recall@12 on what shoppers bought next that they had
-not bought before (the main shelf's job), then refits the members on everything.
+not bought before (the main shelf's job), then refits on everything the members the weights
+kept (a member weighted 0 adds nothing to a score, and a graph model's fit is minutes at a
+large retailer's size).
 """
 
 from __future__ import annotations
@@ -77,7 +79,9 @@ class HybridRecommender(Recommender):
 
     def __init__(self, config: HybridConfig | None = None) -> None:
         self.config = config or HybridConfig()
-        self.members = [self._member(name) for name in self.config.members]
+        self.names = tuple(self.config.members)
+        """The members kept, in :attr:`members`' order (after :meth:`fit`: those weighted)."""
+        self.members = [self._member(name) for name in self.names]
         count = len(self.members)
         self.weights = tuple(self.config.weights or (1.0 / count,) * count)
         self.tuning: Tuning | None = None
@@ -89,9 +93,15 @@ class HybridRecommender(Recommender):
         return model_type(config_from_dict(config_type, overrides))
 
     def fit(self, data: TrainingSet) -> None:
-        """Tune the weights on a held-out tail (unless fixed), then fit on everything."""
+        """Tune the weights on a held-out tail (unless fixed), then fit the members they
+        weight on everything; members weighted 0 are dropped.
+        """
         if self.config.weights is None:
             self.weights = self._tune(data)
+        kept = [i for i, weight in enumerate(self.weights) if weight != 0.0] or [0]
+        self.names = tuple(self.config.members[i] for i in kept)
+        self.members = [self._member(name) for name in self.names]
+        self.weights = tuple(self.weights[i] for i in kept)
         for member in self.members:
             member.fit(data)
 
@@ -158,15 +168,22 @@ class HybridRecommender(Recommender):
         return None
 
     def save_arrays(self, directory: Path) -> None:
-        """Each member in its own folder, plus the weights."""
-        for name, member in zip(self.config.members, self.members, strict=True):
+        """Each kept member in its own folder, plus the names and weights."""
+        for name, member in zip(self.names, self.members, strict=True):
             member.save(directory / name)
-        (directory / WEIGHTS_FILE).write_text(json.dumps(list(self.weights)))
+        kept = {"members": list(self.names), "weights": list(self.weights)}
+        (directory / WEIGHTS_FILE).write_text(json.dumps(kept))
 
     def load_arrays(self, directory: Path) -> None:
-        """Read the members and weights."""
-        self.members = [Recommender.load(directory / name) for name in self.config.members]
-        self.weights = tuple(json.loads((directory / WEIGHTS_FILE).read_text()))
+        """Read the members and weights (an older artifact's plain list of weights: every
+        configured member).
+        """
+        kept = json.loads((directory / WEIGHTS_FILE).read_text())
+        if isinstance(kept, list):
+            kept = {"members": list(self.config.members), "weights": kept}
+        self.names = tuple(kept["members"])
+        self.members = [Recommender.load(directory / name) for name in self.names]
+        self.weights = tuple(kept["weights"])
 
     def validation_days(self, data: TrainingSet) -> float:
         """Days of the tail held out for tuning on ``data``."""

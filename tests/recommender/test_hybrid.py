@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.base import TrainingSet
+from recommender.base import Recommender, TrainingSet
 from recommender.data import MatrixConfig, normalise_frame
-from recommender.hybrid import HybridConfig, HybridRecommender, simplex
+from recommender.hybrid import (
+    WEIGHTS_FILE,
+    HybridConfig,
+    HybridRecommender,
+    simplex,
+    standardise,
+)
 from recommender.knowledge import TableKnowledge
 from recommender.pipeline import training_set
 
@@ -50,7 +58,9 @@ def test_a_short_history_keeps_most_of_its_span_to_fit_on(
     assert model.tuning is not None
     assert model.tuning.validation_days == pytest.approx(expected)
     assert model.tuning.shoppers == 4
-    assert model.weights in simplex(2, 2)
+    # a point of the simplex grid, less the members it weights 0 (those are not kept)
+    assert sum(model.weights) == pytest.approx(1.0) and all(w > 0 for w in model.weights)
+    assert len(model.names) == len(model.weights) == len(model.members)
 
 
 def test_fixed_weights_are_not_tuned(week: TrainingSet) -> None:
@@ -59,3 +69,33 @@ def test_fixed_weights_are_not_tuned(week: TrainingSet) -> None:
     model.fit(week)
 
     assert model.tuning is None and model.weights == (0.2, 0.8)
+
+
+def test_a_member_weighted_zero_is_neither_fitted_nor_saved(
+    week: TrainingSet, tmp_path: Path
+) -> None:
+    model = HybridRecommender(HybridConfig(members=("popularity", "als"), weights=(0.0, 1.0)))
+
+    model.fit(week)
+    model.save(tmp_path)
+    loaded = Recommender.load(tmp_path)
+
+    assert model.names == ("als",) and model.weights == (1.0,)
+    assert not (tmp_path / "popularity").exists()
+    assert isinstance(loaded, HybridRecommender) and loaded.names == ("als",)
+    rows = week.matrix[:2]
+    assert np.allclose(loaded.score(rows), standardise(model.members[0].score(rows)))
+
+
+def test_an_older_artifact_with_a_plain_list_of_weights_loads(
+    week: TrainingSet, tmp_path: Path
+) -> None:
+    model = HybridRecommender(HybridConfig(members=("popularity", "als"), weights=(0.5, 0.5)))
+    model.fit(week)
+    model.save(tmp_path)
+    (tmp_path / WEIGHTS_FILE).write_text("[0.5, 0.5]")
+
+    loaded = Recommender.load(tmp_path)
+
+    assert isinstance(loaded, HybridRecommender)
+    assert loaded.names == ("popularity", "als") and loaded.weights == (0.5, 0.5)
