@@ -45,6 +45,12 @@ class HybridConfig:
     """Weights are tuned on multiples of 1/grid_steps summing to 1."""
     k: int = 12
     """Cut-off of the tuning metric."""
+    tuning_shoppers: int = 1000
+    """Most validation shoppers the weights are tuned on (a seeded sample): each member's
+    scores over the catalogue are held for each of them, 0.4 GB per member at 1,000 shoppers
+    and 105,542 articles."""
+    seed: int = 0
+    """Seed of the tuning sample."""
     member_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Config fields of members that differ from their defaults (by member name)."""
 
@@ -198,6 +204,11 @@ class HybridRecommender(Recommender):
         targets = _new_purchases(past, future)
         if past.matrix.nnz == 0 or not targets:
             return self.weights
+        if len(targets) > self.config.tuning_shoppers:
+            rng = np.random.default_rng(self.config.seed)
+            chosen = rng.choice(len(targets), self.config.tuning_shoppers, replace=False)
+            users = list(targets)
+            targets = {users[i]: targets[users[i]] for i in sorted(chosen.tolist())}
         for member in self.members:
             member.fit(past)
         rows = past.users.rows(list(targets))

@@ -99,3 +99,15 @@ def test_an_older_artifact_with_a_plain_list_of_weights_loads(
 
     assert isinstance(loaded, HybridRecommender)
     assert loaded.names == ("popularity", "als") and loaded.weights == (0.5, 0.5)
+
+
+def test_the_weights_are_tuned_on_at_most_the_configured_number_of_shoppers(
+    week: TrainingSet,
+) -> None:
+    model = HybridRecommender(
+        HybridConfig(members=("popularity", "als"), grid_steps=2, tuning_shoppers=3)
+    )
+
+    model.fit(week)
+
+    assert model.tuning is not None and model.tuning.shoppers == 3  # of the 4 with targets
