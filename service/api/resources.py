@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,10 @@ class Resources:
     shoppers: ShopperList
     stopping: threading.Event = field(default_factory=threading.Event)
     warmer: threading.Thread = field(init=False)
+    #: The one thread that computes shelves (see :mod:`service.api.shelves`).
+    shelf_lane: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="shelves")
+    )
 
     def __post_init__(self) -> None:
         self.warmer = threading.Thread(target=_keep_cards_warm, args=(self,), daemon=True)
@@ -103,6 +108,7 @@ class Resources:
     def close(self) -> None:
         """Stop the background work and release connections."""
         self.stopping.set()
+        self.shelf_lane.shutdown(wait=True, cancel_futures=True)
         if self.warmer.is_alive():
             self.warmer.join(timeout=30)
         self.store.engine.dispose()

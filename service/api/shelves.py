@@ -5,17 +5,25 @@ Each request reads the shopper's history from the store and asks the serving mod
 storefront needs to render it. ``/recommend`` never fails and is never empty while the catalogue
 has articles: when the model is missing, rejected or errs, the store's best sellers answer,
 flagged ``fallback``.
+
+A shelf is computed in the worker's one *shelf lane* thread (:attr:`Resources.shelf_lane`), one
+at a time, off the event loop. The work is a short indexed read of the store followed by
+numpy and Python that holds the GIL: in FastAPI's default pool of 40 threads, concurrent shelves
+only fought over the GIL and woke one another (demo world, two workers under ``hey -c 4 -q
+100``: 282-300 requests/s, p99 27-35 ms; in the lane: 399 requests/s, p99 13 ms). The event
+loop stays free to read requests, send answers and answer ``/health`` while a shelf is computed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from recommender.serving import Shelf, Shelves
@@ -91,20 +99,33 @@ def now_utc() -> datetime:
     response_model=ShelfOut,
     responses=UNAVAILABLE,
 )
-def recommend(
+async def recommend(
     user_id: UserPath,
     resources: ResourcesDep,
     k: Size = 12,
     category: Category = None,
     exclude: Ids = None,
     include: Ids = None,
-) -> ShelfOut:
+) -> Response:
     """New things the shopper will like, each with its reason; nothing a purchase made redundant.
 
     An unknown shopper gets a cold-start shelf (`cold_start: true`). `include` restricts the
     shelf to the listed articles (e.g. those in stock), `exclude` removes some.
     """
     excluded, included = _ids(exclude), (_ids(include) if include is not None else None)
+    return await _in_lane(
+        resources, lambda: _main_shelf(resources, user_id, k, category, excluded, included)
+    )
+
+
+def _main_shelf(
+    resources: Resources,
+    user_id: str,
+    k: int,
+    category: str | None,
+    excluded: set[str],
+    included: set[str] | None,
+) -> Response:
     history = user_history(resources.engine, user_id)
     shelf: Shelf | None = None
     try:
@@ -127,14 +148,18 @@ def recommend(
     response_model=ShelfOut,
     responses=UNAVAILABLE,
 )
-def rebuy(user_id: UserPath, resources: ResourcesDep, k: Size = 12) -> ShelfOut:
+async def rebuy(user_id: UserPath, resources: ResourcesDep, k: Size = 12) -> Response:
     """Past purchases of kinds people buy again, those due for replacement first.
 
     Empty for a shopper who never bought anything re-bought (coats are not re-bought).
     """
-    history = user_history(resources.engine, user_id)
-    shelf = _model(resources).rebuy(user_id, history, now_utc(), k)
-    return _answer(resources, "rebuy", user_id, shelf)
+
+    def work() -> Response:
+        history = user_history(resources.engine, user_id)
+        shelf = _model(resources).rebuy(user_id, history, now_utc(), k)
+        return _answer(resources, "rebuy", user_id, shelf)
+
+    return await _in_lane(resources, work)
 
 
 @router.get(
@@ -143,9 +168,9 @@ def rebuy(user_id: UserPath, resources: ResourcesDep, k: Size = 12) -> ShelfOut:
     response_model=ShelfOut,
     responses={**NOT_FOUND, **UNAVAILABLE},
 )
-def similar(article_id: ArticlePath, resources: ResourcesDep, k: Size = 12) -> ShelfOut:
+async def similar(article_id: ArticlePath, resources: ResourcesDep, k: Size = 12) -> Response:
     """Articles of the same kind, closest first: what to show when this one is sold out."""
-    return _article_shelf(resources, "similar", article_id, k)
+    return await _in_lane(resources, lambda: _article_shelf(resources, "similar", article_id, k))
 
 
 @router.get(
@@ -154,9 +179,16 @@ def similar(article_id: ArticlePath, resources: ResourcesDep, k: Size = 12) -> S
     response_model=ShelfOut,
     responses={**NOT_FOUND, **UNAVAILABLE},
 )
-def complements(article_id: ArticlePath, resources: ResourcesDep, k: Size = 12) -> ShelfOut:
+async def complements(article_id: ArticlePath, resources: ResourcesDep, k: Size = 12) -> Response:
     """Articles of the categories that complete an outfit with this one."""
-    return _article_shelf(resources, "complements", article_id, k)
+    return await _in_lane(
+        resources, lambda: _article_shelf(resources, "complements", article_id, k)
+    )
+
+
+async def _in_lane(resources: Resources, work: Callable[[], Response]) -> Response:
+    """``work()`` computed in the shelf lane; its exceptions reach the caller."""
+    return await asyncio.get_running_loop().run_in_executor(resources.shelf_lane, work)
 
 
 def _model(resources: Resources) -> Shelves:
@@ -164,7 +196,7 @@ def _model(resources: Resources) -> Shelves:
     return model
 
 
-def _article_shelf(resources: Resources, name: str, article_id: str, k: int) -> ShelfOut:
+def _article_shelf(resources: Resources, name: str, article_id: str, k: int) -> Response:
     if not resources.cards.get([article_id]):
         raise NotFoundError(f"article_id {article_id!r} not in the catalogue")
     model = _model(resources)
@@ -177,7 +209,7 @@ def _ids(values: Sequence[str] | None) -> set[str]:
     return {part for value in values or () for part in value.split(",") if part}
 
 
-def _answer(resources: Resources, name: str, subject: str, shelf: Shelf) -> ShelfOut:
+def _answer(resources: Resources, name: str, subject: str, shelf: Shelf) -> Response:
     suggestions = [(s.item_id, s.score, s.reason) for s in shelf.items]
     return _shelf_out(
         resources,
@@ -196,7 +228,7 @@ def _best_sellers(
     exclude: set[str],
     include: set[str] | None,
     cold: bool,
-) -> ShelfOut:
+) -> Response:
     top = resources.popular.top(k, exclude, include)
     suggestions = [(a, n, "a best seller right now") for a, n in top]
     loaded = resources.models.loaded
@@ -221,7 +253,7 @@ def _shelf_out(
     cold_start: bool,
     version: str | None,
     fallback: bool = False,
-) -> ShelfOut:
+) -> Response:
     cards = resources.cards.get(a for a, _, _ in suggestions)
     items: list[Suggested] = []
     for article, score, reason in suggestions:
@@ -230,7 +262,7 @@ def _shelf_out(
             continue
         items.append(Suggested.of_card(card, _finite(score), reason))
     resources.metrics.recommendations.labels(name, str(cold_start).lower()).inc()
-    return ShelfOut(
+    shelf = ShelfOut(
         shelf=name,
         subject=subject,
         cold_start=cold_start,
@@ -238,6 +270,10 @@ def _shelf_out(
         model_version=version,
         items=items,
     )
+    # Serialised here, once: FastAPI would dump the model, validate the dump against the
+    # response model again and encode it, in another trip through its thread pool. The route's
+    # ``response_model`` still documents the shape.
+    return Response(shelf.model_dump_json(), media_type="application/json")
 
 
 def _finite(score: float) -> float:

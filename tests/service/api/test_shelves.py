@@ -1,8 +1,19 @@
 from __future__ import annotations
 
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 from shop import KEY
+from sqlalchemy import Engine
+
+from recommender.serving import Shelves
+from service.api import create_app
+from service.settings import Settings
 
 
 def ids(body: dict) -> list[str]:  # type: ignore[type-arg]
@@ -143,3 +154,49 @@ def test_sql_injection_through_ids_and_filters_finds_nothing(
     assert shelf.status_code == 200 and shelf.json()["items"] == []  # no such category
     assert history["known"] is False and history["events"] == []
     assert trained.get("/customers/bob/history").json()["events"]  # tables intact
+
+
+class _Gated:
+    """A served model whose shelves wait at a gate and note the thread that computes them."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self.entered, self.gate = threading.Event(), threading.Event()
+        self.threads: set[str] = set()
+
+    def recommend(self, *args: Any, **kwargs: Any) -> Any:
+        self.threads.add(threading.current_thread().name)
+        self.entered.set()
+        assert self.gate.wait(timeout=30)
+        return self._model.recommend(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+
+def test_shelves_are_computed_off_the_event_loop_in_one_lane(
+    shop: Engine, settings: Settings, shop_model: Path
+) -> None:
+    shutil.copytree(shop_model / "models", settings.atelier_home / "models")
+    gated: list[_Gated] = []
+
+    def load(folder: Path) -> _Gated:
+        gated.append(_Gated(Shelves.load(folder)))
+        return gated[-1]
+
+    with TestClient(create_app(settings, model_loader=load)) as client:
+        pool = ThreadPoolExecutor(max_workers=2)
+        first = pool.submit(client.get, "/recommend/bob?k=2")
+        second = pool.submit(client.get, "/recommend/alice?k=2")
+        assert gated[-1].entered.wait(timeout=30)
+
+        health = client.get("/health")  # answered while a shelf is being computed
+        assert health.status_code == 200
+        assert not first.done() and not second.done()
+        gated[-1].gate.set()
+
+        assert first.result(timeout=30).status_code == 200
+        assert second.result(timeout=30).status_code == 200
+        pool.shutdown()
+    assert len(gated[-1].threads) == 1
+    assert gated[-1].threads.pop().startswith("shelves")
