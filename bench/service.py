@@ -1,36 +1,39 @@
-"""Service load test: /recommend and /events against uvicorn on the shared H&M data.
+"""Service load test: /recommend, /health and /events under compiled load generators.
 
-Loads the H&M catalogue (105,542 articles) with all its customers and transactions into a store
-under ``--home`` (once), trains the recommender on it (once), starts uvicorn as a separate
-process, and drives it from separate load-generator processes over keep-alive HTTP/1.1:
+Serves a world with ``atelier serve --workers N`` (exactly what a user runs) and drives it from
+Debian's compiled load generators, never from Python loops sharing the cores:
 
-* **open loop** at a fixed rate (``--rate``) for ``/recommend/{user}``: every request has a
-  scheduled send time and its latency is measured from that time, so a stalled server is
-  charged for the queue it causes (no coordinated omission);
-* **closed loop** (as fast as the server answers) for ``/recommend`` and for the trivial
-  ``/health`` route, to compare throughputs on the same server;
-* **closed loop** for ``POST /events`` in batches, counting the events found in the store after.
+* ``hey -z 20s -c 4 -q 100`` on one shopper's ``/recommend`` (the issue's demo-world check: four
+  connections, each at most 100 requests/s);
+* **a latency curve** with ``wrk`` over thousands of shoppers (a Lua script rotates the paths)
+  paced at 100 → 800 requests/s: each wrk thread keeps a schedule of send times at the offered
+  rate and a free connection takes the next slot, so with 32 connections a slow answer does not
+  hold the offered rate back; the achieved rate is reported beside the offered one;
+* **closed loops** (as fast as the server answers) with ``wrk`` on ``/recommend`` over the same
+  shoppers and on the trivial ``/health`` route, to compare throughputs on the same server;
+* a closed loop of ``POST /events`` in batches with ``wrk`` (each body's ids made unique by the
+  script), counting the events found in the store afterwards.
 
-The bare ranking cost (the model's scoring and top-k alone, and the whole ``Shelves.recommend``
-call) is timed in-process on the same users as the physical floor. Prints Markdown for
+Where the time goes is timed in-process on the same shoppers: the history query, the model's
+whole ``Shelves.recommend`` and the response's serialisation. Prints Markdown for
 docs/BENCHMARKS.md.
 
-    python bench/service.py [--data ../shared/data/hm] [--home /tmp/atelier-bench-service]
+    python bench/service.py --world demo [--home /tmp/atelier-bench-demo]
+    python bench/service.py --world hm [--data ../shared/data/hm] [--home /tmp/atelier-bench-hm]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import multiprocessing as mp
 import os
 import platform
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +44,31 @@ sys.path.insert(0, str(REPO))
 
 API_KEY = "bench-key"
 TARGET_P50_MS, TARGET_P99_MS, TARGET_RATE = 5.0, 25.0, 400.0
+TARGET_DEMO_RATE = 390.0
 TARGET_EVENTS_PER_S = 2_000
+CURVE_RATES = (100, 200, 400, 600, 800)
 
 
 # -- the data and the model ------------------------------------------------------------------
+
+
+def prepare_demo(home: Path) -> None:
+    """Build and train the demo world under ``home`` (``atelier demo --no-serve``) once."""
+    if (home / "models" / "current").is_file():
+        return
+    started = time.perf_counter()
+    env = {**os.environ, "ATELIER_HOME": str(home)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [_atelier(), "demo", "--no-serve"], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    print(f"built the demo world in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+def _atelier() -> str:
+    """The ``atelier`` command of the environment running this script."""
+    beside = Path(sys.executable).with_name("atelier")
+    return str(beside) if beside.exists() else "atelier"
 
 
 def prepare_store(home: Path, data: Path) -> None:
@@ -104,7 +128,7 @@ def knowledge(data: Path) -> Any:
     return TableKnowledge(facts=facts)
 
 
-def train(home: Path, data: Path) -> str:
+def train(home: Path, data: Path, model: str) -> str:
     """Train and publish a model under ``home/models`` unless one is published."""
     current = home / "models" / "current"
     if current.is_file():
@@ -116,7 +140,7 @@ def train(home: Path, data: Path) -> str:
 
     started = time.perf_counter()
     with threadpool_limits(1, "blas"):
-        fitted = fit_pipeline(interactions(home), knowledge(data), PipelineConfig())
+        fitted = fit_pipeline(interactions(home), knowledge(data), PipelineConfig(model=model))
     version = time.strftime("bench-%Y%m%d-%H%M%S")
     save_fitted(fitted, home / "models" / version, version)
     (home / "models" / "current.tmp").write_text(version)
@@ -147,10 +171,14 @@ def sample_users(home: Path, n: int, seed: int = 7) -> list[str]:
 
 
 def ranking_floor(home: Path, users: list[str]) -> dict[str, float]:
-    """Median and p99 in ms of the model's top-k alone and of a whole ``Shelves.recommend``."""
+    """Where a shelf's time goes, in ms (p50, p99): history, model, serialisation."""
     from datetime import datetime
+    from types import SimpleNamespace
 
     from recommender.serving import Shelves
+    from service.api.catalogue import CardCache
+    from service.api.metrics import Metrics
+    from service.api.shelves import _answer
     from service.recommending.history import user_history
     from service.store import create_store_engine
 
@@ -159,7 +187,11 @@ def ranking_floor(home: Path, users: list[str]) -> dict[str, float]:
     engine = create_store_engine(f"sqlite:///{home / 'catalogue.db'}")
     now = datetime.now()
     histories = {u: user_history(engine, u) for u in users}
-    topk, whole, history = [], [], []
+    # What the route adds after the model: product cards (warm, as the server preloads them)
+    # and one JSON serialisation of the answer.
+    resources: Any = SimpleNamespace(cards=CardCache(engine), metrics=Metrics())
+    resources.cards.warm()
+    topk, whole, history, answer = [], [], [], []
     for user in users:
         started = time.perf_counter()
         user_history(engine, user)
@@ -171,9 +203,14 @@ def ranking_floor(home: Path, users: list[str]) -> dict[str, float]:
         top[np.argsort(-scores[top])]
         topk.append(time.perf_counter() - started)
         started = time.perf_counter()
-        shelves.recommend(user, histories[user], now, 12)
+        shelf = shelves.recommend(user, histories[user], now, 12)
         whole.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        _answer(resources, "recommend", user, shelf)
+        answer.append(time.perf_counter() - started)
     return {
+        "answer_p50": _ms(answer, 50),
+        "answer_p99": _ms(answer, 99),
         "topk_p50": _ms(topk, 50),
         "topk_p99": _ms(topk, 99),
         "shelf_p50": _ms(whole, 50),
@@ -191,17 +228,14 @@ def _ms(seconds: list[float], q: float) -> float:
 
 
 def start_server(home: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """Start uvicorn serving ``home`` with ``workers`` processes; return when it answers /ready."""
+    """``atelier serve --workers N`` on ``home``; returns when it answers /ready."""
     import urllib.request
 
     env = {**os.environ, "ATELIER_HOME": str(home), "ATELIER_API_KEYS": API_KEY}
     env.pop("DATABASE_URL", None)
-    command = [sys.executable, "-m", "uvicorn", "--factory", "service.api.app:create_app"]
-    command += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
-    # Connections of the open loop can sit idle between bursts: keep them open.
-    command += ["--no-access-log", "--timeout-keep-alive", "120"]
+    command = [_atelier(), "serve", "--port", str(port), "--workers", str(workers)]
     log = (home / f"server-{workers}.log").open("ab")
-    server = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
@@ -211,158 +245,131 @@ def start_server(home: Path, port: int, workers: int) -> subprocess.Popen[bytes]
         except OSError:
             time.sleep(0.5)
     server.kill()
-    raise RuntimeError("the server did not become ready")
+    raise RuntimeError(f"the server did not become ready (see {log.name})")
 
 
-# -- the load generator (runs in separate processes) -----------------------------------------
+# -- the load generators (compiled: hey and wrk) ---------------------------------------------
+
+#: wrk's script: rotate the paths, optionally pace sends at a rate, optionally POST unique
+#: event batches; print the figures as one JSON line.
+WRK_SCRIPT = r"""
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clk_id, bench_timespec *tp);
+]]
+local clock = ffi.new("bench_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, clock)
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
+
+local paths, rate, body, threads, counter = {}, 0, nil, {}, 0
+local next_path, interval, next_send = 1, 0, nil
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  for line in io.lines(args[1]) do table.insert(paths, line) end
+  rate = tonumber(args[2]) or 0
+  if args[3] and args[3] ~= "" then
+    local file = io.open(args[3], "rb"); body = file:read("*a"); file:close()
+  end
+  local count = tonumber(args[4]) or 1
+  if rate > 0 then interval = 1000 * count / rate end
+  next_path = (id or 1) % #paths + 1
+end
+
+function delay()
+  if interval == 0 then return 0 end
+  local now = now_ms()
+  if next_send == nil then next_send = now + interval * math.random() end
+  next_send = next_send + interval
+  local wait = next_send - interval - now
+  if wait < 0 then return 0 end
+  return wait
+end
+
+function request()
+  local path = paths[next_path]
+  next_path = next_path % #paths + 1
+  if body == nil then return wrk.format("GET", path) end
+  counter = counter + 1
+  local unique = string.gsub(body, "@", (id or 0) .. "-" .. counter)
+  return wrk.format("POST", path, {["Content-Type"] = "application/json",
+                                   ["X-API-Key"] = "API_KEY"}, unique)
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %.3f, "p50": %.3f, "p90": %.3f, "p99": %.3f, "max": %.3f, ' ..
+    '"errors": %d}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+""".replace("API_KEY", API_KEY)
 
 
-@dataclass
-class Load:
-    """One load generator's share of a run."""
-
-    port: int
-    paths: list[str]
-    seconds: float
-    rate: float | None  # requests/s of this process; None = closed loop
-    connections: int
-    body: bytes | None = None  # POST body (closed loop only)
-    results: list[float] = field(default_factory=list)
-
-
-async def _connection(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    return await asyncio.open_connection("127.0.0.1", port)
-
-
-async def _request(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str, body: bytes | None
-) -> int:
-    if body is None:
-        head = f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n"
-        writer.write(head.encode())
-    else:
-        head = (
-            f"POST {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-            f"X-API-Key: {API_KEY}\r\nContent-Length: {len(body)}\r\n\r\n"
-        )
-        writer.write(head.encode() + body)
-    status_line = await reader.readuntil(b"\r\n")
-    headers = await reader.readuntil(b"\r\n\r\n")
-    length = 0
-    for line in headers.split(b"\r\n"):
-        if line[:15].lower() == b"content-length:":
-            length = int(line[15:])
-    await reader.readexactly(length)
-    return int(status_line.split(b" ", 2)[1])
+def wrk(
+    port: int,
+    paths: list[str],
+    seconds: float,
+    connections: int,
+    rate: float = 0.0,
+    body: bytes | None = None,
+    threads: int = 2,
+) -> dict[str, float]:
+    """Drive ``paths`` with wrk (closed loop, or paced at ``rate`` requests/s in all)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        (folder / "paths.txt").write_text("\n".join(paths) + "\n")
+        (folder / "script.lua").write_text(WRK_SCRIPT)
+        body_file = ""
+        if body is not None:
+            (folder / "body.json").write_bytes(body)
+            body_file = str(folder / "body.json")
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:.0f}s"]
+        command += ["--timeout", "10s", "-s", str(folder / "script.lua")]
+        command += [f"http://127.0.0.1:{port}", "--", str(folder / "paths.txt"), str(rate)]
+        command += [body_file, str(threads)]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    figures["rps"] = figures["requests"] / figures["seconds"]
+    return figures
 
 
-async def _open_loop(load: Load) -> tuple[list[float], int]:
-    """Send at ``load.rate`` on a pool of connections; latency from the scheduled time."""
-    pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
-    for _ in range(load.connections):
-        pool.put_nowait(await _connection(load.port))
-    latencies: list[float] = []
-    errors = 0
-    assert load.rate is not None
-    start = time.perf_counter() + 0.05
-    count = int(load.seconds * load.rate)
-
-    async def one(i: int) -> None:
-        nonlocal errors
-        scheduled = start + i / load.rate  # type: ignore[operator]
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        reader, writer = await pool.get()
-        try:
-            status = await _request(reader, writer, load.paths[i % len(load.paths)], None)
-            errors += status != 200
-        except (OSError, asyncio.IncompleteReadError):
-            errors += 1
-            try:
-                reader, writer = await _connection(load.port)
-            except OSError:
-                return  # the connection is lost to the pool; the others carry on
-        latencies.append(time.perf_counter() - scheduled)
-        pool.put_nowait((reader, writer))
-
-    tasks = [asyncio.ensure_future(one(i)) for i in range(count)]
-    # A server slower than the offered rate never catches up: stop at the end of the run plus
-    # a grace period and count what did not finish as errors (dropped requests).
-    _done, pending = await asyncio.wait(tasks, timeout=load.seconds + 5.0)
-    for task in pending:
-        task.cancel()
-    return latencies, errors + len(pending)
-
-
-async def _closed_loop(load: Load) -> tuple[list[float], int]:
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + load.seconds
-
-    async def worker(w: int) -> None:
-        nonlocal errors
-        reader, writer = await _connection(load.port)
-        i = w
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            body = load.body.replace(b"@", f"{os.getpid()}-{w}-{i}".encode()) if load.body else None
-            try:
-                status = await _request(reader, writer, load.paths[i % len(load.paths)], body)
-            except (OSError, asyncio.IncompleteReadError):
-                status = 0
-                await asyncio.sleep(0.1)
-                reader, writer = await _connection(load.port)
-            errors += status != 200
-            latencies.append(time.perf_counter() - started)
-            i += load.connections
-
-    await asyncio.gather(*(worker(w) for w in range(load.connections)))
-    return latencies, errors
-
-
-def _generate(load: Load, out: Any) -> None:
-    runner = _open_loop if load.rate is not None else _closed_loop
-    try:
-        latencies, errors = asyncio.run(runner(load))
-    except Exception as exc:  # report, never leave the parent waiting
-        print(f"load generator failed: {exc!r}", file=sys.stderr)
-        latencies, errors = [], -1
-    out.put((latencies, errors))
-
-
-def drive(load: Load, processes: int) -> dict[str, float]:
-    """Run ``load`` from ``processes`` generator processes; aggregate their figures."""
-    queue: Any = mp.get_context("spawn").Queue()
-    shares = []
-    for p in range(processes):
-        share = Load(
-            load.port,
-            load.paths[p::processes] or load.paths,
-            load.seconds,
-            load.rate / processes if load.rate else None,
-            load.connections,
-            load.body,
-        )
-        shares.append(mp.get_context("spawn").Process(target=_generate, args=(share, queue)))
-    started = time.perf_counter()
-    for process in shares:
-        process.start()
-    collected = [queue.get(timeout=load.seconds * 3 + 60) for _ in shares]
-    elapsed = time.perf_counter() - started
-    for process in shares:
-        process.join()
-    latencies = [x for part, _ in collected for x in part] or [float("nan")]
-    errors = sum(e for _, e in collected)
+def hey(port: int, path: str, seconds: float, connections: int, per_connection: float) -> Any:
+    """``hey -z S -c C -q Q`` on one path; every request's latency from its CSV output."""
+    url = f"http://127.0.0.1:{port}{path}"
+    command = ["hey", "-z", f"{seconds:.0f}s", "-c", str(connections), "-q", str(per_connection)]
+    output = subprocess.run(
+        [*command, "-o", "csv", url], capture_output=True, text=True, check=True
+    )
+    rows = [line.split(",") for line in output.stdout.splitlines()[1:] if line]
+    latencies = [float(r[0]) for r in rows]
+    errors = sum(r[6] != "200" for r in rows)
+    elapsed = max(float(r[7]) + float(r[0]) for r in rows) if rows else seconds
     return {
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": len(latencies) / min(elapsed, load.seconds + 1.0),
+        "requests": len(rows),
+        "rps": len(rows) / elapsed,
         "p50": _ms(latencies, 50),
         "p90": _ms(latencies, 90),
         "p99": _ms(latencies, 99),
         "max": max(latencies) * 1000,
+        "errors": errors,
     }
+
+
+def require_tools() -> None:
+    """Stop with the install line when hey or wrk is missing."""
+    missing = [tool for tool in ("hey", "wrk") if shutil.which(tool) is None]
+    if missing:
+        sys.exit(f"needs {' and '.join(missing)}: apt-get install {' '.join(missing)}")
 
 
 def events_in_store(home: Path) -> int:
@@ -374,7 +381,7 @@ def events_in_store(home: Path) -> int:
 
 
 def event_body(users: list[str], articles: list[str], batch: int) -> bytes:
-    """A batch of purchases whose ids contain ``@`` (replaced per request to stay unique)."""
+    """A batch of views whose ids contain ``@`` (replaced per request to stay unique)."""
     events = [
         {
             "event_id": f"bench-@-{n}",
@@ -393,45 +400,71 @@ def event_body(users: list[str], articles: list[str], batch: int) -> bytes:
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--world", choices=["demo", "hm"], default="demo")
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "hm")
-    parser.add_argument("--home", type=Path, default=Path("/tmp/atelier-bench-service"))
+    parser.add_argument("--home", type=Path, help="default: /tmp/atelier-bench-<world>")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--rate", type=float, default=TARGET_RATE)
-    parser.add_argument("--server-workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--generators", type=int, default=2, help="load generator processes")
+    parser.add_argument("--server-workers", type=int, nargs="+", default=[2])
     parser.add_argument("--users", type=int, default=5_000)
+    parser.add_argument("--shopper", help="the one shopper of the hey run (default: median)")
     parser.add_argument("--batch", type=int, default=100, help="events per POST /events")
+    parser.add_argument(
+        "--model", default="ranker", help="the H&M world's model (the demo trains its own)"
+    )
     args = parser.parse_args()
-    args.home.mkdir(parents=True, exist_ok=True)
-    prepare_store(args.home, args.data)
-    version = train(args.home, args.data)
-    users = sample_users(args.home, args.users)
-    floor = ranking_floor(args.home, users[:500])
+    require_tools()
+    home: Path = args.home or Path(f"/tmp/atelier-bench-{args.world}")
+    home.mkdir(parents=True, exist_ok=True)
+    if args.world == "demo":
+        prepare_demo(home)
+    else:
+        prepare_store(home, args.data)
+        train(home, args.data, args.model)
+    version = (home / "models" / "current").read_text().strip()
+    users = sample_users(home, args.users)
+    one = args.shopper or median_shopper(home)
+    floor = ranking_floor(home, users[:500])
     recommend = [f"/recommend/{u}?k=12" for u in users]
-    rows = {}
+    rows: dict[int, Any] = {}
     for workers in args.server_workers:
-        server = start_server(args.home, args.port, workers)
+        server = start_server(home, args.port, workers)
+        port, seconds = args.port, args.seconds
         try:
-            port = args.port
-            time.sleep(15)  # the server preloads product cards in the background
-            drive(Load(port, recommend[:500], 5.0, None, 4), args.generators)  # warm up
-            rows[workers] = {
-                "open": drive(Load(port, recommend, args.seconds, args.rate, 16), args.generators),
-                "recommend": drive(Load(port, recommend, args.seconds, None, 8), args.generators),
-                "health": drive(Load(port, ["/health"], args.seconds, None, 8), args.generators),
+            time.sleep(10)  # the server preloads product cards in the background
+            wrk(port, recommend[:500], 5, 4)  # warm up
+            runs: dict[str, Any] = {
+                "hey": hey(port, f"/recommend/{one}", seconds, 4, TARGET_RATE / 4),
+                "curve": {r: wrk(port, recommend, seconds, 32, rate=r) for r in CURVE_RATES},
+                "recommend": wrk(port, recommend, seconds, 8),
+                "health": wrk(port, ["/health"], seconds, 8),
             }
-            before = events_in_store(args.home)
-            body = event_body(users[:1000], _articles(args.home), args.batch)
-            posted = drive(Load(port, ["/events"], args.seconds, None, 4, body), args.generators)
-            stored = events_in_store(args.home) - before
+            before = events_in_store(home)
+            # Shoppers of their own, so that the events do not lengthen the measured histories.
+            posters = [f"bench-poster-{n}" for n in range(1000)]
+            body = event_body(posters, _articles(home), args.batch)
+            posted = wrk(port, ["/events"], seconds, 4, body=body)
+            stored = events_in_store(home) - before
             posted["stored"] = stored
-            posted["events_per_s"] = stored / args.seconds
-            rows[workers]["events"] = posted
+            posted["events_per_s"] = stored / posted["seconds"]
+            runs["events"] = posted
+            rows[workers] = runs
         finally:
             server.terminate()
             server.wait(timeout=30)
-    report(args, version, floor, rows)
+    report(args, home, version, one, floor, rows)
+
+
+def median_shopper(home: Path) -> str:
+    """The shopper with the median number of events (among those with any)."""
+    import sqlite3
+
+    with sqlite3.connect(home / "catalogue.db") as db:
+        counts = db.execute(
+            "SELECT c.external_id, count(*) AS n FROM events e "
+            "JOIN customers c ON c.id = e.customer_id GROUP BY c.id ORDER BY n, c.external_id"
+        ).fetchall()
+    return str(counts[len(counts) // 2][0])
 
 
 def _articles(home: Path) -> list[str]:
@@ -441,39 +474,50 @@ def _articles(home: Path) -> list[str]:
         return [r[0] for r in db.execute("SELECT external_id FROM articles LIMIT 5000")]
 
 
-def report(args: Any, version: str, floor: dict[str, float], rows: dict[int, Any]) -> None:
+def report(
+    args: Any, home: Path, version: str, one: str, floor: dict[str, float], rows: dict[int, Any]
+) -> None:
     """Print the measured figures as Markdown, with the machine they were measured on."""
+    load = os.getloadavg()
     print(
-        f"Model {version}; {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}; "
-        f"{args.generators} load-generator processes on the same machine.\n"
+        f"World {args.world} ({home}), model {version}; "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}; load average before the report "
+        f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}; hey and wrk on the same machine.\n"
     )
-    print("| server workers | run | requests/s | p50 ms | p99 ms | max ms | errors |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| server workers | run | offered/s | requests/s | p50 ms | p90 ms | p99 ms | max ms "
+        "| errors |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for workers, runs in rows.items():
-        for name, label in [
-            ("open", f"/recommend open loop at {args.rate:.0f}/s"),
-            ("recommend", "/recommend closed loop (max)"),
-            ("health", "/health closed loop (max)"),
-            ("events", f"POST /events closed loop, {args.batch}/batch"),
-        ]:
-            r = runs[name]
+        lines = [(f"hey -c 4 -q 100, `/recommend/{one}`", "400", runs["hey"])]
+        lines += [
+            (f"wrk paced, `/recommend` × {args.users:,} shoppers", f"{rate}", r)
+            for rate, r in runs["curve"].items()
+        ]
+        lines += [
+            ("wrk closed loop, `/recommend` (max)", "-", runs["recommend"]),
+            ("wrk closed loop, `/health` (max)", "-", runs["health"]),
+            (f"wrk closed loop, `POST /events` × {args.batch}", "-", runs["events"]),
+        ]
+        for label, offered, r in lines:
             print(
-                f"| {workers} | {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-                f"{r['max']:.1f} | {r['errors']} |"
+                f"| {workers} | {label} | {offered} | {r['rps']:.0f} | {r['p50']:.2f} | "
+                f"{r['p90']:.2f} | {r['p99']:.2f} | {r['max']:.1f} | {r['errors']:.0f} |"
             )
         ratio = runs["recommend"]["rps"] / runs["health"]["rps"]
         print(
-            f"\n{workers} worker(s): /recommend/health throughput ratio {ratio:.2f}; "
-            f"events stored {runs['events']['stored']:,} = "
+            f"\n{workers} worker(s): `/recommend` / `/health` throughput {ratio:.2f}; events "
+            f"stored {runs['events']['stored']:,} = "
             f"{runs['events']['events_per_s']:,.0f} events/s\n"
         )
     print(
-        "Floor (in-process, same users): "
-        f"model score+top-k p50 {floor['topk_p50']:.2f} ms / p99 {floor['topk_p99']:.2f} ms; "
-        f"whole Shelves.recommend p50 {floor['shelf_p50']:.2f} ms / p99 {floor['shelf_p99']:.2f}"
-        f" ms; history read p50 {floor['history_p50']:.2f} ms / p99 {floor['history_p99']:.2f}"
-        " ms"
+        "Where a shelf's time goes (in-process, same shoppers, p50 / p99 ms): history query "
+        f"{floor['history_p50']:.2f} / {floor['history_p99']:.2f}; whole `Shelves.recommend` "
+        f"{floor['shelf_p50']:.2f} / {floor['shelf_p99']:.2f} (its exhaustive score + top-k "
+        f"{floor['topk_p50']:.2f} / {floor['topk_p99']:.2f}); cards + JSON answer "
+        f"{floor['answer_p50']:.2f} / {floor['answer_p99']:.2f}"
     )
     print(json.dumps({"floor": floor, "rows": rows}, default=float))
 
