@@ -45,22 +45,39 @@ def running(settings: Settings) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """Start ``uvicorn`` serving ``settings`` as a child process (output to ``log``)."""
+def start_server(
+    settings: Settings, port: int, log: Path, *, cli: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start a server for ``settings`` as a child process (output to ``log``).
+
+    Args:
+        settings: What it serves; the stores and the model folder reach it through the
+            environment, as they reach a deployed server.
+        port: Where it listens on loopback.
+        log: Where its output goes.
+        cli: Start it as a user does, with ``atelier serve``, instead of bare ``uvicorn``.
+    """
     env = {
         **os.environ,
         "ATELIER_HOME": str(settings.atelier_home),
         "DATABASE_URL": settings.database_url or "",
         "ATELIER_API_KEYS": ",".join(settings.atelier_api_keys),
     }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "service.api.app:create_app"]
+    remote = {
+        "SPARQL_QUERY_URL": settings.sparql_query_url,
+        "SPARQL_UPDATE_URL": settings.sparql_update_url,
+        "SPARQL_STORE_URL": settings.sparql_store_url,
+        "SPARQL_UPDATE_TOKEN": settings.sparql_update_token,
+    }
+    env.update({name: value for name, value in remote.items() if value})
+    if cli:
+        atelier = Path(sys.executable).with_name("atelier")
+        command = [str(atelier), "serve", "--port", str(port)]
+    else:
+        command = [sys.executable, "-m", "uvicorn", "--factory", "service.api.app:create_app"]
+        command += ["--port", str(port), "--log-level", "warning"]
     with log.open("ab") as output:
-        server = subprocess.Popen(
-            [*command, "--port", str(port), "--log-level", "warning"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+        server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -60,21 +60,29 @@ class PostgresServer:
                 "UTF8",
             ]
         )
+        self.start()
+
+    def start(self) -> None:
+        """Start the server on its data folder and port (again, after :meth:`halt`)."""
         self._run(
             [
-                str(bin_dir / "pg_ctl"),
+                str(self.bin_dir / "pg_ctl"),
                 "-D",
                 str(self.data),
                 "-l",
-                str(root / "log"),
+                str(self.root / "log"),
                 "-o",
-                f"-p {self.port} -k {root} -c listen_addresses=127.0.0.1 "
+                f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
                 "-c fsync=off -c full_page_writes=off",
                 "-w",
                 "start",
             ]
         )
         self._wait()
+
+    def halt(self) -> None:
+        """Shut the server down, keeping its data for :meth:`start` (clients are cut off)."""
+        self._run([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"])
 
     def _run(self, command: Sequence[str]) -> None:
         done = subprocess.run([*self.as_user, *command], capture_output=True, text=True)
