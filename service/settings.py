@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     atelier_max_request_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body the API accepts."
     )
+    atelier_model_poll_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="Seconds between a server's looks at ATELIER_HOME/models/current: a newly "
+        "published model is swapped in by every worker of every replica; 0 = only on "
+        "POST /admin/reload or SIGHUP.",
+    )
     atelier_host: str = Field(default="127.0.0.1", description="Interface `atelier serve` binds.")
     atelier_port: int = Field(
         default=8000, ge=1, le=65535, description="Port `atelier serve` binds."

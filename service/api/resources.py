@@ -92,6 +92,7 @@ class Resources:
     shoppers: ShopperList
     stopping: threading.Event = field(default_factory=threading.Event)
     warmer: threading.Thread = field(init=False)
+    follower: threading.Thread = field(init=False)
     #: The one thread that computes shelves (see :mod:`service.api.shelves`).
     shelf_lane: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="shelves")
@@ -99,6 +100,7 @@ class Resources:
 
     def __post_init__(self) -> None:
         self.warmer = threading.Thread(target=_keep_cards_warm, args=(self,), daemon=True)
+        self.follower = threading.Thread(target=_follow_published_model, args=(self,), daemon=True)
 
     @property
     def engine(self) -> Engine:
@@ -109,8 +111,9 @@ class Resources:
         """Stop the background work and release connections."""
         self.stopping.set()
         self.shelf_lane.shutdown(wait=True, cancel_futures=True)
-        if self.warmer.is_alive():
-            self.warmer.join(timeout=30)
+        for thread in (self.warmer, self.follower):
+            if thread.is_alive():
+                thread.join(timeout=30)
         self.store.engine.dispose()
 
 
@@ -137,6 +140,8 @@ def open_resources(settings: Settings, metrics: Metrics, model_loader: ModelLoad
     )
     reload_model(resources)
     resources.warmer.start()
+    if settings.atelier_model_poll_s > 0:
+        resources.follower.start()
     return resources
 
 
@@ -150,6 +155,27 @@ def _keep_cards_warm(resources: Resources) -> None:
         else:
             log.info("preloaded %d product cards", count)
         resources.stopping.wait(resources.cards.ttl / 2)
+
+
+def _follow_published_model(resources: Resources) -> None:
+    """Swap in each model ``atelier train`` publishes, without being asked.
+
+    Every worker of every replica runs this, so one ``models/current`` on shared storage
+    reaches them all within a poll; ``POST /admin/reload`` reaches only the worker that
+    answers it. A rejected artifact is reported once, not at every poll.
+    """
+    reported: str | None = None
+    while not resources.stopping.wait(resources.settings.atelier_model_poll_s):
+        try:
+            outcome = resources.models.reload()
+        except UnavailableError as exc:
+            if str(exc) != reported:
+                log.warning("%s", exc)
+                reported = str(exc)
+        else:
+            reported = None
+            if outcome.changed:
+                log.info("serving model %s (published)", outcome.version)
 
 
 def reload_model(resources: Resources, force: bool = False) -> str | None:

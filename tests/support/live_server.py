@@ -46,7 +46,7 @@ def running(settings: Settings) -> Iterator[str]:
 
 
 def start_server(
-    settings: Settings, port: int, log: Path, *, cli: bool = False
+    settings: Settings, port: int, log: Path, *, cli: bool = False, workers: int = 1
 ) -> subprocess.Popen[bytes]:
     """Start a server for ``settings`` as a child process (output to ``log``).
 
@@ -56,12 +56,14 @@ def start_server(
         port: Where it listens on loopback.
         log: Where its output goes.
         cli: Start it as a user does, with ``atelier serve``, instead of bare ``uvicorn``.
+        workers: Its worker processes (with ``cli``).
     """
     env = {
         **os.environ,
         "ATELIER_HOME": str(settings.atelier_home),
         "DATABASE_URL": settings.database_url or "",
         "ATELIER_API_KEYS": ",".join(settings.atelier_api_keys),
+        "ATELIER_MODEL_POLL_S": str(settings.atelier_model_poll_s),
     }
     remote = {
         "SPARQL_QUERY_URL": settings.sparql_query_url,
@@ -72,7 +74,7 @@ def start_server(
     env.update({name: value for name, value in remote.items() if value})
     if cli:
         atelier = Path(sys.executable).with_name("atelier")
-        command = [str(atelier), "serve", "--port", str(port)]
+        command = [str(atelier), "serve", "--port", str(port), "--workers", str(workers)]
     else:
         command = [sys.executable, "-m", "uvicorn", "--factory", "service.api.app:create_app"]
         command += ["--port", str(port), "--log-level", "warning"]
