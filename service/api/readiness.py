@@ -85,4 +85,7 @@ def _model(resources: ResourcesDep) -> Check:
         loaded = resources.models.get()
     except UnavailableError as exc:
         return Check(ok=False, detail=str(exc))
-    return Check(ok=True, detail=f"model {loaded.version} loaded")
+    detail = f"model {loaded.version} loaded"
+    if resources.models.problem:  # a newer version was published but rejected
+        detail += f"; {resources.models.problem}"
+    return Check(ok=True, detail=detail)

@@ -40,7 +40,9 @@ def test_a_corrupt_artifact_is_rejected_and_the_old_model_keeps_serving(
     assert "still serving 'v1'" in response.json()["detail"]
     shelf = trained.get("/recommend/bob").json()
     assert shelf["model_version"] == "v1" and shelf["fallback"] is False
-    assert trained.get("/ready").status_code == 200
+    ready = trained.get("/ready")
+    assert ready.status_code == 200
+    assert "'v2' rejected" in ready.json()["checks"]["model"]["detail"]
 
 
 def test_a_half_written_artifact_is_rejected(trained: TestClient, settings: Settings) -> None:

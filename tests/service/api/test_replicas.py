@@ -185,6 +185,7 @@ def test_postgres_restarted_under_events_gives_503s_and_loses_no_acknowledged_ev
         down_from = len(statuses)
         time.sleep(2.0)
         down = statuses[down_from:]
+        shelf_while_down = httpx.get(f"{deployment.replicas[1]}/recommend/bob", timeout=10)
         deployment.postgres.start()
         up_from = len(statuses)
         deadline = time.monotonic() + 30
@@ -197,6 +198,7 @@ def test_postgres_restarted_under_events_gives_503s_and_loses_no_acknowledged_ev
             poster.join(timeout=30)
 
     assert 503 in down  # while the store is down: Service Unavailable, with a reason
+    assert shelf_while_down.status_code == 503 and "Retry-After" in shelf_while_down.headers
     assert 200 in statuses[up_from:]  # back by itself, without restarting Atelier
     assert set(statuses) <= {200, 503}
     engine = create_store_engine(deployment.settings.database_url or "")
