@@ -17,9 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 REPO = Path(__file__).resolve().parents[1]
 TARGET_ROWS_PER_S = 200_000
 TARGET_RSS_MB = 1_536
@@ -91,22 +88,17 @@ def measure(kind: str, data: Path, home: Path, transactions: list[Path]) -> dict
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def synthetic(path: Path, rows: int, article_ids: np.ndarray, seed: int = 0) -> Path:
-    """An H&M-format transactions file of ``rows`` date-ordered rows over the real catalogue."""
-    rng = np.random.default_rng(seed)
-    days = np.sort(rng.integers(0, 730, rows))
-    frame = pd.DataFrame(
-        {
-            "t_dat": (np.datetime64("2018-09-20") + days).astype(str),
-            # H&M has ~23 transactions per customer (31.8M rows, 1.37M customers).
-            "customer_id": np.char.add("c", rng.integers(0, max(rows // 23, 1), rows).astype(str)),
-            "article_id": article_ids[rng.zipf(1.3, rows) % len(article_ids)],
-            "price": np.round(rng.uniform(0.005, 0.1, rows), 6),
-            "sales_channel_id": rng.integers(1, 3, rows),
-        }
-    )
-    frame.to_csv(path, index=False)
-    return path
+def synthetic(data: Path, folder: Path, rows: int) -> Path:
+    """An H&M-format transactions file of about ``rows`` rows, from bench/world.py.
+
+    Drawn from the shared data's marginals (article popularity, customer activity, baskets,
+    repeats, seasonality) with H&M's ~23 transactions per customer.
+    """
+    sys.path.insert(0, str(REPO))
+    from bench.world import generate
+
+    generate(data, folder, transactions=rows, customers=max(rows // 23, 1))
+    return folder / "transactions_train.csv"
 
 
 def main() -> None:
@@ -135,15 +127,13 @@ def main() -> None:
         rows_out.append(("H&M transactions (31,662 + 240,311)", events))
         again = measure("transactions", args.data, home, shared)
         rows_out.append(("same transactions again (0 new)", again))
-        ids = pd.read_parquet(args.data / "articles.parquet", columns=["article_id"])
-        article_ids = ids["article_id"].to_numpy()
         for size in args.sizes:
-            path = synthetic(work / f"transactions_{size}.csv", size, article_ids)
+            path = synthetic(args.data, work / f"world_{size}", size)
             home = work / f"s{size}"
             home.mkdir()
             measure("articles", args.data, home, [])
             result = measure("transactions", args.data, home, [path])
-            rows_out.append((f"synthetic H&M transactions, {size:,} rows", result))
+            rows_out.append((f"generated H&M world (bench/world.py), {size:,} rows", result))
             path.unlink()
     print("| input | rows | written | seconds | rows/s | × target (200k/s) | peak RSS MB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
