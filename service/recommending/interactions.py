@@ -2,41 +2,94 @@
 
 Events become :class:`recommender.data.Interactions` keyed by the retailer's external ids (the
 store's surrogate keys never leave this module).
+
+At a retailer's size (H&M: 31.8 million events of 1.37 million customers) the events are read
+in chunks of plain columns: surrogate keys, the time as stored, the type and the quantity. The
+external ids are joined once per customer and article, not once per event, and become
+categorical columns, so the table costs a few bytes per event instead of the Python objects of
+a joined row (which took 2.6 GB to read 3 million events, and more than 24 GiB for 31.8
+million).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, String, func, select, type_coerce
 
 from recommender.data import Interactions, normalise_frame
-from service.store.models import Article, Customer, Event
+from service.store.models import Article, Customer, Event, EventType
+
+#: Events read per round trip.
+CHUNK_ROWS = 250_000
+
+_KINDS = sorted(e.value for e in EventType)
 
 
 def load_interactions(engine: Engine, since: datetime | None = None) -> Interactions:
-    """Every event (from ``since`` on, when given) with external ids, oldest first."""
-    query = (
-        select(
-            Customer.external_id.label("user_id"),
-            Article.external_id.label("item_id"),
-            Event.occurred_at.label("timestamp"),
-            Event.event_type,
-            Event.quantity,
-        )
-        .join(Customer, Customer.id == Event.customer_id)
-        .join(Article, Article.id == Event.article_id)
-        .order_by(Event.occurred_at)
-    )
+    """Every event (from ``since`` on, when given) with external ids, oldest first.
+
+    Events at the same instant keep the order they were stored in.
+    """
+    customer_keys, customer_ids = _external_ids(engine, Customer)
+    article_keys, article_ids = _external_ids(engine, Article)
+    query = select(
+        Event.customer_id,
+        Event.article_id,
+        # The time as the driver gives it (SQLite: ISO text), parsed below a chunk at a time.
+        type_coerce(Event.occurred_at, String),
+        Event.event_type,
+        Event.quantity,
+    ).order_by(Event.id)
     if since is not None:
         query = query.where(Event.occurred_at >= since)
+    customers, articles, stamps, kinds, quantities = [], [], [], [], []
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).all(), columns=list(_COLUMNS))
+        result = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS)
+        for chunk in result.execute(query).partitions():
+            customer, article, stamp, kind, quantity = zip(*chunk, strict=True)
+            customers.append(np.fromiter(customer, np.int64, len(chunk)))
+            articles.append(np.fromiter(article, np.int64, len(chunk)))
+            stamps.append(pd.to_datetime(pd.Series(stamp), format="ISO8601").to_numpy())
+            kinds.append(pd.Categorical(kind, categories=_KINDS).codes)
+            quantities.append(np.fromiter(quantity, np.int64, len(chunk)))
+    if not customers:
+        return normalise_frame(pd.DataFrame(columns=list(_COLUMNS)))
+    times = np.concatenate(stamps)
+    order = np.argsort(times, kind="stable")  # by time; ties in storage order
+    frame = pd.DataFrame(
+        {
+            "user_id": _named(np.concatenate(customers)[order], customer_keys, customer_ids),
+            "item_id": _named(np.concatenate(articles)[order], article_keys, article_ids),
+            "timestamp": times[order],
+            "event_type": pd.Categorical.from_codes(
+                np.concatenate(kinds)[order], categories=pd.Index(_KINDS, dtype=object)
+            ),
+            "quantity": np.concatenate(quantities)[order],
+        }
+    )
     return normalise_frame(frame)
 
 
 _COLUMNS = ("user_id", "item_id", "timestamp", "event_type", "quantity")
+
+
+def _external_ids(
+    engine: Engine, table: type[Customer] | type[Article]
+) -> tuple[np.ndarray, list[str]]:
+    """The table's surrogate keys (ascending) and the external ids in the same order."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(table.id, table.external_id).order_by(table.id)).all()
+    keys = np.fromiter((key for key, _ in rows), np.int64, len(rows))
+    return keys, [name for _, name in rows]
+
+
+def _named(keys: np.ndarray, known: np.ndarray, names: list[str]) -> pd.Categorical:
+    """External ids of surrogate ``keys``, as a categorical over every stored id."""
+    codes = np.searchsorted(known, keys)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
 
 
 def latest_event(engine: Engine) -> datetime | None:
