@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -62,6 +63,25 @@ class ArticleRecord:
     name: str | None
     """The article's display name; ``None`` when this feed has none (a known name is kept)."""
     data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EventColumns:
+    """Events as columns in :data:`EVENT_COLUMNS` order, with customers by *external* id."""
+
+    keys: list[bytes]
+    customers: list[str]
+    articles: list[int]
+    kinds: list[str]
+    times: list[Any]
+    """Driver-level values (see :meth:`CatalogueWriter.timestamp`)."""
+    quantities: list[int]
+    prices: list[float | None]
+    channels: list[str | None]
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
 @dataclass(frozen=True)
@@ -301,20 +321,38 @@ class CatalogueWriter:
             for batch in _batches(values, 20_000)
         )
 
-    def write_events(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def write_events(self, events: Sequence[tuple[Any, ...]] | EventColumns) -> None:
         """Store events (duplicates skipped), creating the customers not stored yet.
 
         Rows are in :data:`EVENT_COLUMNS` order, but with the customer's *external* id in
-        place of ``customer_id``.
+        place of ``customer_id``; :class:`EventColumns` hold the same values as columns.
         """
         ids = self.customer_ids
-        missing = {row[1] for row in rows} - ids.keys()
+        customers = (
+            events.customers if isinstance(events, EventColumns) else [row[1] for row in events]
+        )
+        missing = set(customers) - ids.keys()
         if missing:
             self.report.counts("customers").read += len(missing)
             self._insert_customers([{"external_id": c, "attributes": None} for c in missing])
-        keyed = [(r[0], ids[r[1]], *r[2:]) for r in rows]
+        keyed: Iterable[tuple[Any, ...]]
+        if isinstance(events, EventColumns):
+            keyed = zip(
+                events.keys,
+                map(ids.__getitem__, customers),
+                events.articles,
+                events.kinds,
+                events.times,
+                events.quantities,
+                events.prices,
+                events.channels,
+                repeat(events.source),
+                strict=False,  # the last column repeats
+            )
+        else:
+            keyed = ((r[0], ids[r[1]], *r[2:]) for r in events)
         counts = self.report.counts("events")
-        counts.read += len(rows)
+        counts.read += len(events)
         counts.written += insert_ignore(
             self.connection,
             Event.__table__,  # type: ignore[arg-type]

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from service.ingest.background import BackgroundWriter
+from service.ingest.catalogue import EventColumns
 from service.ingest.events import Columns, EventBuilder
-from service.ingest.reading import TableReader
+from service.ingest.reading import ColumnChunk, TableReader
 from service.ingest.report import BadRow
 from service.ingest.run import IngestContext
 
@@ -89,14 +90,21 @@ def ingest_interactions(
     with (
         writer.bulk_events(expected_rows=_expected_rows(reader)),
         context.progress.task(f"events in {path.name}", reader.size) as task,
-        BackgroundWriter[list[tuple[Any, ...]]](writer.write_events) as background,
+        BackgroundWriter[list[tuple[Any, ...]] | EventColumns](writer.write_events) as background,
     ):
-        for chunk in reader.chunks():
-            good, bad = builder.build(chunk.rows, chunk.lines, columns)
+        for block in reader.blocks():
+            built: tuple[list[tuple[Any, ...]] | EventColumns, list[tuple[int, str]]] | None
+            built = None
+            if isinstance(block, ColumnChunk):
+                built = builder.build_columns(block.table, columns)
+            if built is None:  # a bad row, or what only the row loop covers
+                chunk = block.rows() if isinstance(block, ColumnChunk) else block
+                built = builder.build(chunk.rows, chunk.lines, columns)
+            good, bad = built
             for line, problem in bad:
                 context.bad_row(BadRow(name, line, problem), "events")
             background.submit(good)
-            task.update(chunk.position)
+            task.update(block.position)
 
 
 def _expected_rows(reader: TableReader) -> int:

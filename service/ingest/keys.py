@@ -16,6 +16,9 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+import numpy as np
+import pandas as pd
+
 _ID_PREFIX = b"\0\0\0\0"
 
 
@@ -75,3 +78,42 @@ class OccurrenceCounter:
             self._counts = self._by_day.get(day, {})
         self._day = day
         return True
+
+    def ordinals_in_order(self, days: np.ndarray, contents: list[str]) -> np.ndarray | None:
+        """The ordinals :meth:`ordinal` would give a run of rows, computed a block at a time.
+
+        Args:
+            days: Each row's day as a proleptic ordinal.
+            contents: Each row's content.
+
+        Returns:
+            The ordinals, or ``None`` (and nothing counted) when the run's days go back, among
+            themselves or before the current day: :meth:`ordinal` then takes the rows one by one.
+        """
+        current = self._day.toordinal() if self._day is not None else None
+        if not self._ordered or bool(np.any(days[1:] < days[:-1])):
+            return None
+        if current is not None and int(days[0]) < current:
+            return None
+        contents_codes, distinct = pd.factorize(pd.Series(contents, dtype=object))
+        # identical rows: the same content on the same day
+        codes = (days.astype(np.int64) - int(days[0])) * len(distinct) + contents_codes
+        ordinals = pd.Series(codes).groupby(codes).cumcount().to_numpy().copy()
+        if current is not None and int(days[0]) == current and self._counts:
+            counts = self._counts
+            same = np.flatnonzero(days == current)
+            ordinals[same] += np.fromiter(
+                (counts.get(contents[i], 0) for i in same), np.int64, len(same)
+            )
+        last = int(days[-1])
+        left = {int(d) for d in np.unique(days)} - {last}
+        if current is not None and current != last:
+            left.add(current)
+        self._dropped.update(date.fromordinal(d) for d in left)
+        if current is None or current != last:
+            self._counts = {}
+        counts = self._counts
+        for i in np.flatnonzero(days == last).tolist():
+            counts[contents[i]] = int(ordinals[i]) + 1
+        self._day = date.fromordinal(last)
+        return ordinals

@@ -7,7 +7,7 @@ staging table followed by ``INSERT ... ON CONFLICT DO NOTHING`` on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ def datetime_param(connection: Connection, value: datetime) -> Any:
 
 
 def insert_ignore(
-    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
     """Insert ``rows`` into ``table``, skipping any that violate a unique constraint.
 
@@ -34,25 +34,30 @@ def insert_ignore(
         connection: An open connection inside the caller's transaction.
         table: The target table.
         columns: The column names, in the order of each row's values.
-        rows: Driver-level values (see :func:`datetime_param`).
+        rows: Driver-level values (see :func:`datetime_param`); an iterator is consumed once,
+            without being held in memory as a list.
 
     Returns:
         How many rows were inserted.
     """
-    if not rows:
+    if isinstance(rows, Sequence) and not rows:
         return 0
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
         return _copy_then_insert(connection, table.name, names, rows)
     marks = ", ".join("?" * len(columns))
-    result = connection.exec_driver_sql(
-        f"INSERT OR IGNORE INTO {table.name} ({names}) VALUES ({marks})", list(rows)
-    )
-    return int(result.rowcount)
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(f"INSERT OR IGNORE INTO {table.name} ({names}) VALUES ({marks})", rows)
+        return max(0, int(cursor.rowcount))
+    finally:
+        cursor.close()
 
 
 def _copy_then_insert(
-    connection: Connection, table: str, names: str, rows: Sequence[Sequence[Any]]
+    connection: Connection, table: str, names: str, rows: Iterable[Sequence[Any]]
 ) -> int:
     stage = f"_stage_{table}"
     raw = connection.connection.driver_connection

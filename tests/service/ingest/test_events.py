@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from datetime import datetime
+
+import pyarrow as pa
+import pytest
 
 from service.ingest.events import Columns, EventBuilder
 
@@ -41,3 +45,39 @@ def test_a_dated_row_is_identified_by_its_timestamp() -> None:
 
     assert dated[0][0] != undated[0][0]
     assert dated[0][4] == datetime(2024, 2, 1)
+
+
+def test_a_block_of_columns_gives_the_rows_keys_and_values() -> None:
+    header = ("t", "c", "a", "p", "ch")
+    columns: Columns = (1, 2, 0, None, None, 3, 4, None)
+    rows = [
+        ["2024-02-01", "u1", "A1", "0.5", "2"],
+        ["2024-02-01", "u1", "A1", "0.5", "2"],  # the same purchase twice
+        ["2024-02-02", "u2", "A2", "", ""],
+        ["2024-02-02", "u1", "A1", "1e-05", "1"],
+    ]
+    table = pa.table({name: [row[i] for row in rows] for i, name in enumerate(header)})
+
+    def builder() -> EventBuilder:
+        return EventBuilder({"A1": 1, "A2": 2}, "shop", lambda t: t, datetime(2024, 3, 1))
+
+    by_rows, _ = builder().build([list(r) for r in rows], [2, 3, 4, 5], columns)
+    built = builder().build_columns(table, columns)
+
+    assert built is not None
+    block, bad = built
+    assert bad == []
+    assert list(zip(*astuple(block)[:-1], strict=True)) == [r[:-1] for r in by_rows]
+    assert len({key for key in block.keys}) == 4
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("a", "A9"), ("a", ""), ("c", ""), ("t", "yesterday"), ("t", ""), ("p", "-1"), ("p", "x")],
+)
+def test_a_block_with_any_bad_or_undated_row_goes_to_the_row_path(column: str, value: str) -> None:
+    data = {"t": ["2024-02-01"] * 2, "c": ["u1", "u2"], "a": ["A1", "A1"], "p": ["1", "2"]}
+    data[column][1] = value
+    builder = EventBuilder({"A1": 1}, "shop", lambda t: t, datetime(2024, 3, 1))
+
+    assert builder.build_columns(pa.table(data), (1, 2, 0, None, None, 3, None, None)) is None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+
 from service.ingest.keys import OccurrenceCounter, content_key, day_prefix, event_id_key
 
 D1, D2, D3 = date(2020, 9, 1), date(2020, 9, 2), date(2020, 9, 3)
@@ -48,3 +50,33 @@ def test_keys_sort_by_day_and_separate_ordinals() -> None:
 def test_event_id_key_ignores_everything_but_the_id() -> None:
     assert event_id_key("e-1") == event_id_key("e-1") != event_id_key("e-2")
     assert event_id_key("e-1")[:4] == b"\0\0\0\0"
+
+
+def _one_by_one(rows: list[tuple[date, str]], counter: OccurrenceCounter) -> list[int | None]:
+    return [counter.ordinal(day, content) for day, content in rows]
+
+
+def test_a_block_gets_the_ordinals_of_row_by_row_counting_carried_across_blocks() -> None:
+    first = [(D1, "x"), (D1, "y"), (D1, "x")]
+    second = [(D1, "x"), (D2, "x"), (D2, "x"), (D3, "y")]
+    third = [(D3, "y"), (D3, "x")]
+    blocks, rows = OccurrenceCounter(), OccurrenceCounter()
+
+    got = []
+    for block in (first, second, third):
+        days = np.array([d.toordinal() for d, _ in block])
+        ordinals = blocks.ordinals_in_order(days, [c for _, c in block])
+        assert ordinals is not None
+        got += ordinals.tolist()
+
+    assert got == _one_by_one(first + second + third, rows) == [0, 0, 1, 2, 0, 1, 0, 1, 0]
+    assert blocks.ordinal(D3, "y") == rows.ordinal(D3, "y") == 2  # the row path goes on from it
+
+
+def test_a_block_whose_days_go_back_is_left_to_the_row_path() -> None:
+    counter = OccurrenceCounter()
+    counter.ordinal(D2, "x")
+
+    assert counter.ordinals_in_order(np.array([D1.toordinal()]), ["x"]) is None
+    assert counter.ordinals_in_order(np.array([D3.toordinal(), D2.toordinal()]), ["x", "x"]) is None
+    assert counter.ordinal(D2, "x") == 1  # nothing was counted
