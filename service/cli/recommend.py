@@ -57,6 +57,9 @@ def train(
         float, typer.Option(min=1, help="Days held out for the reported metrics.")
     ] = 14.0,
     evaluate: Annotated[bool, typer.Option(help="Report hold-out metrics first.")] = True,
+    holdout_shoppers: Annotated[
+        int, typer.Option(min=100, help="Hold-out shoppers scored at most (a seeded sample).")
+    ] = 20_000,
     days: Annotated[
         float | None, typer.Option(min=1, help="Learn from the last DAYS of events only.")
     ] = None,
@@ -67,7 +70,9 @@ def train(
     if model != "auto":
         _check_model(model)
     cli = state(ctx)
-    options = TrainOptions(model, holdout_days, evaluate, window_days=days)
+    options = TrainOptions(
+        model, holdout_days, evaluate, holdout_shoppers=holdout_shoppers, window_days=days
+    )
     result = train_stage(cli.settings, cli.engine(), options)
     _print_trained(result)
 

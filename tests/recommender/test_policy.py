@@ -273,3 +273,18 @@ def test_one_category_fills_at_most_its_share_of_the_shelf() -> None:
     # no limit
     unlimited = Policy(CATALOGUE, TABLES, PolicyConfig(max_per_category=0))
     assert unlimited.top(scores, None, 3).tolist() == [TEE_1, TEE_2, TEE_3]
+
+
+def test_top_with_a_category_limit_matches_a_full_sort_when_the_head_is_one_category() -> None:
+    """The shelf is chosen from the best few hundred first; when those cannot fill it (all of
+    one category), the whole catalogue is sorted, and the answer is the same either way.
+    """
+    import numpy as np
+
+    from recommender.policy import _best_first
+
+    scores = np.linspace(1.0, 0.0, 2000)
+    finite = np.arange(2000)
+    assert (_best_first(scores, finite, 100) == finite[:100]).all()
+    ties = np.zeros(1000)
+    assert (_best_first(ties, np.arange(1000), 10) == np.arange(1000)).all()  # every tie kept
