@@ -29,7 +29,7 @@ briefs). Article pairs skip colourways of one style and slot-mates.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import groupby, islice
 
 import numpy as np
@@ -237,18 +237,83 @@ def mine_articles(
     counts = _count(purchases["user_id"], purchases["day"], codes, len(labels), config)
     style = _group_codes(purchases, "style", codes, len(labels))
     slot = _group_codes(purchases, "slot", codes, len(labels))
-    rows, cols = _candidates(counts, labels, set(), config.article_min_count)
-    kept = [p for p in _pairs(counts, labels, rows, cols, set(), config) if p.above_chance(config)]
-    index = {label: row for row, label in enumerate(labels)}
-    kept = [
-        pair
-        for pair in kept
-        if not _same(style, index[pair.antecedent], index[pair.consequent])
-        and not _same(slot, index[pair.antecedent], index[pair.consequent])
-    ]
-    best = _best_per_antecedent(kept, config.articles_per_article)
-    ranked = sorted(best, key=lambda p: (-p.count, -p.smoothed_lift, p.antecedent, p.consequent))
-    return tuple(ranked[: config.max_article_pairs])
+    together = counts.together.tocsr()
+    together.sum_duplicates()  # canonical: row-major, each pair once
+    seen_pairs = together.tocoo()
+    keep = (seen_pairs.data >= config.article_min_count) & (seen_pairs.row != seen_pairs.col)
+    rows, cols = seen_pairs.row[keep].astype(np.int64), seen_pairs.col[keep].astype(np.int64)
+    seen = seen_pairs.data[keep]
+    # Millions of candidate pairs at a retailer's size: the tests, the ranking per article and
+    # the overall cut run on arrays, and only the pairs returned become MinedPair objects.
+    apart = ~(_same(style, rows, cols) | _same(slot, rows, cols))
+    scores = _Scores.of(counts, rows[apart], cols[apart], seen[apart], config)
+    scores = scores.where(scores.above_chance(config))
+    # the best few per antecedent by smoothed lift (ties: the consequent's label, as codes
+    # follow the sorted labels)
+    order = np.lexsort((scores.cols, -scores.smoothed_lift, scores.rows))
+    rows = scores.rows[order]
+    starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
+    rank = np.arange(rows.size) - np.repeat(starts, np.diff(np.r_[starts, rows.size]))
+    best = scores.where(order[rank < config.articles_per_article])
+    # then the best supported overall
+    order = np.lexsort((best.cols, best.rows, -best.smoothed_lift, -best.seen))
+    final = best.where(order[: config.max_article_pairs])
+    return tuple(_pairs(counts, labels, final.rows, final.cols, set(), config))
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """The evidence of many pairs as arrays: :class:`MinedPair`'s figures, computed at once."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    seen: np.ndarray
+    antecedent: np.ndarray
+    chance: np.ndarray
+    smoothed_lift: np.ndarray
+    lift: np.ndarray
+    z: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        counts: _Counts,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        seen: np.ndarray,
+        config: MiningConfig,
+    ) -> _Scores:
+        """Undeclared pairs ``rows[i] -> cols[i]`` seen in ``seen[i]`` baskets."""
+        count = seen.astype(np.float64)
+        antecedent = counts.antecedent[rows].astype(np.float64)
+        chance = counts.followed[cols] / max(counts.baskets, 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # the same operations in the same order as MinedPair's properties
+            smoothed = (count + config.prior_strength * np.minimum(1.0, chance)) / (
+                antecedent + config.prior_strength
+            )
+            expected = antecedent * chance
+            spread = np.sqrt(expected * (1.0 - chance))
+            z = np.where(spread > 0, (count - expected) / spread, np.inf)
+            return cls(
+                rows,
+                cols,
+                seen,
+                antecedent,
+                chance,
+                smoothed / chance,
+                count / antecedent / chance,
+                z,
+            )
+
+    def where(self, which: np.ndarray) -> _Scores:
+        """The pairs ``which`` selects (a mask or indices)."""
+        return _Scores(*(getattr(self, f.name)[which] for f in fields(self)))
+
+    def above_chance(self, config: MiningConfig) -> np.ndarray:
+        """:meth:`MinedPair.above_chance` of each pair."""
+        lifts = np.minimum(self.lift, self.smoothed_lift) > config.min_lift
+        return np.asarray(lifts & (self.z > config.min_z))
 
 
 def _factorize(values: pd.Series) -> tuple[tuple[str, ...], np.ndarray]:
@@ -269,15 +334,23 @@ def _group_codes(
     return per_label
 
 
-def _same(groups: np.ndarray, a: int, b: int) -> bool:
-    return bool(groups[a] >= 0 and groups[a] == groups[b])
+def _same(groups: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether labels ``a[i]`` and ``b[i]`` share a known group."""
+    return np.asarray((groups[a] >= 0) & (groups[a] == groups[b]))
+
+
+def _at(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``matrix[rows[i], cols[i]]`` as a flat array."""
+    if rows.size == 0:
+        return np.zeros(0, matrix.dtype)
+    return np.asarray(matrix.tocsr()[rows, cols]).ravel()
 
 
 def _count(
     users: pd.Series, days: pd.Series, codes: np.ndarray, n_labels: int, config: MiningConfig
 ) -> _Counts:
     """Pair counts over baskets, a chunk of whole shoppers at a time."""
-    empty = sp.csr_matrix((n_labels, n_labels), dtype=np.int64)
+    empty = sp.csr_matrix((n_labels, n_labels), dtype=np.int32)
     if codes.size == 0:
         return _Counts(
             empty, empty, np.zeros(n_labels, np.int64), np.zeros(n_labels, np.int64), 0, 0
@@ -308,12 +381,14 @@ def _count(
 
 
 def _binary(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
-    ones = np.ones(rows.size, np.int64)
+    ones = np.ones(rows.size, np.int32)
     return _binary_csr(sp.csr_matrix((ones, (rows, cols)), shape=shape))
 
 
 def _binary_csr(matrix: sp.spmatrix) -> sp.csr_matrix:
-    matrix = sp.csr_matrix(matrix, dtype=np.int64)
+    # int32 counts: a pair is never seen in more than 2^31 baskets, and at a retailer's size
+    # the pair matrices are the memory of the mining
+    matrix = sp.csr_matrix(matrix, dtype=np.int32)
     matrix.sum_duplicates()
     matrix.data[:] = 1
     return matrix
@@ -325,7 +400,7 @@ def _band(ends: np.ndarray) -> sp.csr_matrix:
     lengths = ends - np.arange(n)
     indptr = np.r_[0, np.cumsum(lengths)]
     indices = np.arange(indptr[-1]) - np.repeat(indptr[:-1] - np.arange(n), lengths)
-    return sp.csr_matrix((np.ones(indices.size, np.int64), indices, indptr), shape=(n, n))
+    return sp.csr_matrix((np.ones(indices.size, np.int32), indices, indptr), shape=(n, n))
 
 
 def _chunks(basket_shopper: np.ndarray, size: int) -> Iterator[tuple[int, int]]:
@@ -348,12 +423,12 @@ def _candidates(
     together = counts.together.tocoo()
     keep = (together.data >= min_count) & (together.row != together.col)
     index = {label: row for row, label in enumerate(labels)}
-    extra = [(index[a], index[b]) for a, b in declared if a in index and b in index and a != b]
-    pairs = np.array([*zip(together.row[keep], together.col[keep], strict=True), *extra])
-    if pairs.size == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    pairs = np.unique(pairs.astype(np.int64), axis=0)
-    return pairs[:, 0], pairs[:, 1]
+    n = max(len(labels), 1)
+    extra = [index[a] * n + index[b] for a, b in declared if a in index and b in index and a != b]
+    # one integer per pair: unique and sorted by (antecedent, consequent) in one pass
+    seen = together.row[keep].astype(np.int64) * n + together.col[keep]
+    flat = np.unique(np.concatenate([seen, np.array(extra, np.int64)]))
+    return flat // n, flat % n
 
 
 def _pairs(
@@ -365,8 +440,8 @@ def _pairs(
     config: MiningConfig,
 ) -> Iterator[MinedPair]:
     """The evidence of each pair ``labels[rows[i]] -> labels[cols[i]]``."""
-    seen = np.asarray(counts.together.tocsr()[rows, cols]).ravel() if rows.size else rows
-    same = np.asarray(counts.same.tocsr()[rows, cols]).ravel() if rows.size else rows
+    seen = _at(counts.together, rows, cols)
+    same = _at(counts.same, rows, cols)
     chance = counts.followed / max(counts.baskets, 1)
     for a, b, n, both in zip(rows, cols, seen, same, strict=True):
         pair = (labels[a], labels[b])

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from pandas.api.types import union_categoricals
+from sqlalchemy import Engine, String, select, type_coerce
 
 from kg.learned import MinedPairRecord, PurchaseContext, purchase_context, put_mined_pairs
 from kg.store import GraphStore
@@ -62,48 +63,58 @@ class LearnReport:
 
 
 #: Purchases fetched per round trip.
-BATCH = 100_000
+BATCH = 250_000
 
 
 def read_purchases(engine: Engine) -> pd.DataFrame:
     """Every purchase: ``source``, ``user_id`` (the store's customer key: only who is who
     matters), ``item_id`` (article external id) and ``day`` (days since 1970).
 
-    Streamed in batches into integer and categorical columns, so that tens of millions of
-    purchases fit in memory (ids and sources are held once, not once per row).
+    Read in chunks of plain columns (the time as the driver gives it, parsed a chunk at a
+    time) into integer and categorical columns, so that the 31.8 million purchases of a
+    retailer's two years take a few bytes each (ids and sources are held once, not per row).
     """
     query = (
-        select(Event.source, Event.customer_id, Event.article_id, Event.occurred_at)
+        select(
+            Event.source,
+            Event.customer_id,
+            Event.article_id,
+            type_coerce(Event.occurred_at, String),  # SQLite: ISO text, parsed below
+        )
         .where(Event.event_type == EventType.PURCHASE.value)
         .order_by(Event.id)
     )
-    parts: list[pd.DataFrame] = []
+    sources: list[pd.Categorical] = []
+    users: list[np.ndarray] = []
+    articles: list[np.ndarray] = []
+    days: list[np.ndarray] = []
     with engine.connect() as connection:
         external = dict(connection.execute(select(Article.id, Article.external_id)).all())
-        result = connection.execution_options(yield_per=BATCH).execute(query)
-        for rows in result.partitions():
-            part = pd.DataFrame(rows, columns=["source", "user_id", "article", "when"])
-            when = pd.to_datetime(part["when"]).to_numpy().astype("datetime64[D]")
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "source": part["source"].astype("category"),
-                        "user_id": part["user_id"].to_numpy(np.int64),
-                        "article": part["article"].to_numpy(np.int64),
-                        "day": when.astype(np.int64),
-                    }
-                )
-            )
-    columns: dict[str, list[object]] = {"source": [], "user_id": [], "article": [], "day": []}
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns)
-    frame["source"] = frame["source"].astype("category")
-    keys = np.sort(frame["article"].unique().astype(np.int64))
+        result = connection.execution_options(stream_results=True, yield_per=BATCH)
+        for chunk in result.execute(query).partitions():
+            source, user, article, stamp = zip(*chunk, strict=True)
+            sources.append(pd.Categorical(source))
+            users.append(np.fromiter(user, np.int64, len(chunk)))
+            articles.append(np.fromiter(article, np.int64, len(chunk)))
+            when = pd.to_datetime(pd.Series(stamp), format="ISO8601")
+            days.append(when.to_numpy().astype("datetime64[D]").astype(np.int64))
+    if not sources:
+        columns: dict[str, list[object]] = {"source": [], "user_id": [], "item_id": [], "day": []}
+        return pd.DataFrame(columns).astype({"source": "category", "item_id": "category"})
+    article_keys = np.concatenate(articles)
+    keys = np.unique(article_keys)
     labels = [external[int(key)] for key in keys]
-    codes = np.searchsorted(keys, frame["article"].to_numpy(np.int64))
-    item = pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
-    return frame.drop(columns="article").assign(item_id=item)[
-        ["source", "user_id", "item_id", "day"]
-    ]
+    item = pd.Categorical.from_codes(
+        np.searchsorted(keys, article_keys), categories=pd.Index(labels, dtype=object)
+    )
+    return pd.DataFrame(
+        {
+            "source": union_categoricals(sources),
+            "user_id": np.concatenate(users),
+            "item_id": item,
+            "day": np.concatenate(days),
+        }
+    )
 
 
 def learn_complements(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -155,3 +156,37 @@ def test_rich_data_refutes_a_declared_pair_and_thin_data_does_not() -> None:
     # one coat buyer: chance predicts under two pairs, too thin to overrule the prior
     thin = [r for r in rows if r[0] == "c0" or r[0].startswith("t")]
     assert mine_categories(_frame(thin), SLOTS, {"coat": ["scarf"]}, config).refuted == ()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_article_pairs_are_the_best_above_chance_pairs_ranked_as_documented(seed: int) -> None:
+    """The array path keeps exactly what the definitions say: every pair above chance, the
+    best few per article by smoothed lift (ties by label), then the best supported overall.
+    """
+    rng = np.random.default_rng(seed)
+    n = 3_000
+    frame = _frame(
+        list(
+            zip(
+                [f"u{u}" for u in rng.integers(0, 300, n)],
+                [f"a{a:02d}" for a in rng.zipf(1.6, n) % 40],
+                rng.integers(0, 60, n).tolist(),
+                strict=True,
+            )
+        ),
+        "item_id",
+    )
+    config = MiningConfig(article_min_count=2, articles_per_article=3, max_article_pairs=25)
+    mined = mine_articles(frame, config)
+    # the reference: every pair seen twice, tested one by one through MinedPair
+    unbounded = {"article_min_count": 2, "articles_per_article": 10**6, "max_article_pairs": 10**6}
+    seen = mine_articles(frame, MiningConfig(min_lift=-np.inf, min_z=-np.inf, **unbounded))
+    every = [p for p in seen if p.above_chance(config)]
+    assert 25 < len(every) < len(seen)
+    assert set(mine_articles(frame, MiningConfig(**unbounded))) == set(every)
+    per_article: dict[str, list[MinedPair]] = {}
+    for pair in sorted(every, key=lambda p: (-p.smoothed_lift, p.consequent)):
+        per_article.setdefault(pair.antecedent, []).append(pair)
+    best = [p for pairs in per_article.values() for p in pairs[:3]]
+    best.sort(key=lambda p: (-p.count, -p.smoothed_lift, p.antecedent, p.consequent))
+    assert len(mined) == 25 and list(mined) == best[:25]
