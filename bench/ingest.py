@@ -4,6 +4,11 @@ Each measurement runs in a fresh process so that its peak RSS is its own. Prints
 table (paste it into docs/BENCHMARKS.md).
 
     python bench/ingest.py [--data ../shared/data/hm] [--sizes 1000000 5000000]
+    python bench/ingest.py --world /tmp/hm-full [--database-url postgresql+psycopg://...]
+
+``--world`` measures a folder written by ``bench/world.py`` (the full size: 31.8M rows) instead:
+its articles, then its transactions file, into a fresh SQLite store or into the empty database
+``--database-url`` names (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -22,8 +27,12 @@ TARGET_ROWS_PER_S = 200_000
 TARGET_RSS_MB = 1_536
 
 
-def child(kind: str, data: Path, home: Path, transactions: list[Path]) -> dict[str, float]:
-    """Run one ingestion in this process and report its own figures."""
+def child(
+    kind: str, data: Path, home: Path, transactions: list[Path], url: str | None = None
+) -> dict[str, float]:
+    """Run one ingestion in this process (into ``url``, or ``home``'s SQLite store) and report
+    its own figures.
+    """
     sys.path.insert(0, str(REPO))
     from service.ingest import IngestOptions, ingest_hm, run_ingest
     from service.ingest.articles import ingest_articles
@@ -31,7 +40,8 @@ def child(kind: str, data: Path, home: Path, transactions: list[Path]) -> dict[s
     from service.ingest.interactions import ingest_interactions
     from service.store import create_store_engine
 
-    engine = create_store_engine(f"sqlite:///{home / 'catalogue.db'}")
+    # run_ingest brings the schema up to date itself
+    engine = create_store_engine(url or f"sqlite:///{home / 'catalogue.db'}")
     articles = find_table(data, "articles")
     assert articles is not None
     start = time.perf_counter()
@@ -70,7 +80,9 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(kind: str, data: Path, home: Path, transactions: list[Path]) -> dict[str, float]:
+def measure(
+    kind: str, data: Path, home: Path, transactions: list[Path], url: str | None = None
+) -> dict[str, float]:
     """Run :func:`child` in a fresh interpreter."""
     command = [
         sys.executable,
@@ -83,6 +95,7 @@ def measure(kind: str, data: Path, home: Path, transactions: list[Path]) -> dict
         str(home),
         "--transactions",
         *map(str, transactions),
+        *(["--database-url", url] if url else []),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -109,9 +122,15 @@ def main() -> None:
     parser.add_argument("--child")
     parser.add_argument("--home", type=Path)
     parser.add_argument("--transactions", type=Path, nargs="*", default=[])
+    parser.add_argument("--world", type=Path, help="a bench/world.py folder (e.g. the full size)")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.data, args.home, args.transactions)))
+        result = child(args.child, args.data, args.home, args.transactions, args.database_url)
+        print(json.dumps(result))
+        return
+    if args.world:
+        print_table(world_rows(args.world, args.database_url))
         return
     if not args.data.is_dir():
         sys.exit(f"no H&M data at {args.data}")
@@ -135,6 +154,25 @@ def main() -> None:
             result = measure("transactions", args.data, home, [path])
             rows_out.append((f"generated H&M world (bench/world.py), {size:,} rows", result))
             path.unlink()
+    print_table(rows_out)
+
+
+def world_rows(world: Path, url: str | None) -> list[tuple[str, dict[str, float]]]:
+    """A generated world's articles, then its transactions file, into a fresh store."""
+    store = "PostgreSQL" if url else "SQLite"
+    transactions = [world / "transactions_train.csv"]
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        articles = measure("articles", world, home, [], url)
+        events = measure("transactions", world, home, transactions, url)
+    return [
+        (f"{world} articles, {store}", articles),
+        (f"{world} transactions, {store}", events),
+    ]
+
+
+def print_table(rows_out: list[tuple[str, dict[str, float]]]) -> None:
+    """The measurements as a Markdown table."""
     print("| input | rows | written | seconds | rows/s | × target (200k/s) | peak RSS MB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, r in rows_out:
