@@ -41,6 +41,18 @@ class Vocabulary:
         """Rows of ``keys``; -1 for unknown ones."""
         return np.fromiter((self._index.get(k, -1) for k in keys), np.int64, len(keys))
 
+    def column_rows(self, column: pd.Series) -> np.ndarray:
+        """Rows of every key in an event column; -1 for unknown and missing ones.
+
+        Each distinct key is looked up once: a column of 31.8M events holds about a million
+        distinct shoppers, and turning every row into a Python string first cost minutes and
+        gigabytes at that size.
+        """
+        codes, distinct = pd.factorize(column)
+        # factorize codes a missing value -1, which picks the appended -1
+        lookup = np.append(self.rows(distinct.tolist()), np.int64(-1))
+        return lookup[codes]
+
     def to_json(self) -> str:
         """The ids as a JSON list."""
         return json.dumps(list(self.ids))
@@ -145,8 +157,8 @@ def user_item_matrix(
     now: pd.Timestamp | None = None,
 ) -> sp.csr_matrix:
     """The weighted users × items matrix (float32 CSR; duplicates summed; unknown ids dropped)."""
-    rows = users.rows(data.frame["user_id"].tolist())
-    cols = items.rows(data.frame["item_id"].tolist())
+    rows = users.column_rows(data.frame["user_id"])
+    cols = items.column_rows(data.frame["item_id"])
     weight = event_weights(data, config, now)
     keep = (rows >= 0) & (cols >= 0) & (weight > 0)
     matrix = sp.coo_matrix(

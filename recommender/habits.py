@@ -74,7 +74,7 @@ def categorised_purchases(
 ) -> pd.DataFrame:
     """Purchases with their category name and day number (items without category dropped)."""
     buys = data.purchases()
-    rows = items.rows(buys["item_id"].tolist())
+    rows = items.column_rows(buys["item_id"])
     codes = np.where(rows >= 0, catalogue.codes["category"][np.maximum(rows, 0)], -1)
     names = np.array(catalogue.names["category"] + ("",), dtype=object)
     frame = pd.DataFrame(

@@ -44,7 +44,7 @@ class RecentPopularity(Recommender):
         weights = event_weights(
             recent, MatrixConfig(half_life_days=self.config.half_life_days), data.now
         )
-        cols = data.items.rows(recent.frame["item_id"].tolist())
+        cols = data.items.column_rows(recent.frame["item_id"])
         keep = cols >= 0
         counts = np.bincount(cols[keep], weights=weights[keep], minlength=len(data.items))
         # Normalised so scores are comparable across fits (the hybrid fuses them).

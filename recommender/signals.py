@@ -45,8 +45,8 @@ def purchase_rows(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Purchases as (user rows, item rows, day numbers), unknown ids dropped."""
     buys = data.purchases()
-    user = users.rows(buys["user_id"].tolist())
-    item = items.rows(buys["item_id"].tolist())
+    user = users.column_rows(buys["user_id"])
+    item = items.column_rows(buys["item_id"])
     day = buys["timestamp"].to_numpy().astype("datetime64[D]").astype(np.int64)
     keep = (user >= 0) & (item >= 0)
     return user[keep], item[keep], day[keep]

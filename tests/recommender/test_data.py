@@ -24,6 +24,14 @@ def test_vocabulary_maps_both_ways_and_marks_unknown() -> None:
     assert Vocabulary.from_json(vocab.to_json()).ids == vocab.ids
 
 
+@pytest.mark.parametrize("dtype", ["str", "category", "object"])
+def test_column_rows_equal_rows_of_every_key(dtype: str) -> None:
+    vocab = Vocabulary(["b", "a"])
+    column = pd.Series(["a", "zz", "b", None, "a"], dtype=dtype)
+    assert vocab.column_rows(column).tolist() == [1, -1, 0, -1, 1]
+    assert vocab.column_rows(pd.Series([], dtype=dtype)).tolist() == []
+
+
 def test_minimal_csv_defaults_to_purchases(tmp_path: Path) -> None:
     path = tmp_path / "i.csv"
     path.write_text("user_id,item_id\n007,0042\n")
