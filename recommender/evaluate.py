@@ -303,6 +303,7 @@ def redundancy(
 def diversity(lists: Mapping[str, Sequence[str]], split: Split, n_items: int) -> dict[str, float]:
     """Catalogue coverage and novelty (self-information of the training sales)."""
     sales = split.train.purchases()["item_id"].value_counts()
+    sales = sales[sales > 0]  # a categorical column also counts the articles nobody bought
     counts = {str(k): float(v) for k, v in sales.items()}
     values = list(lists.values())
     return {

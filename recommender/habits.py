@@ -76,12 +76,14 @@ def categorised_purchases(
     buys = data.purchases()
     rows = items.column_rows(buys["item_id"])
     codes = np.where(rows >= 0, catalogue.codes["category"][np.maximum(rows, 0)], -1)
-    names = np.array(catalogue.names["category"] + ("",), dtype=object)
+    # categorical columns: hashing and grouping tens of millions of Python strings cost
+    # gigabytes at a retailer's size
+    names = pd.Index(list(catalogue.names["category"]), dtype=object)
     frame = pd.DataFrame(
         {
-            "user_id": buys["user_id"].to_numpy(),
-            "item_id": buys["item_id"].to_numpy(),
-            "category": names[codes],
+            "user_id": buys["user_id"].array,
+            "item_id": buys["item_id"].array,
+            "category": pd.Categorical.from_codes(codes, categories=names),
             "day": buys["timestamp"].to_numpy().astype("datetime64[D]").astype(np.int64),
         }
     )

@@ -317,8 +317,19 @@ class _Scores:
 
 
 def _factorize(values: pd.Series) -> tuple[tuple[str, ...], np.ndarray]:
-    codes, uniques = pd.factorize(values, sort=True)
-    return tuple(str(u) for u in uniques), codes.astype(np.int64)
+    """Distinct values as strings in string order, and each value's code (-1: missing).
+
+    Sorted as strings whatever the column's type: ``pd.factorize(sort=True)`` orders a
+    categorical column by its categories, and the labels must not depend on how the events
+    were read.
+    """
+    codes, uniques = pd.factorize(values)
+    names = np.array([str(u) for u in uniques], dtype=object)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty(len(order) + 1, np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # a missing value's code, -1, picks it
+    return tuple(names[order].tolist()), rank[codes]
 
 
 def _group_codes(

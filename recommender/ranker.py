@@ -134,24 +134,26 @@ class RankerRecommender(Recommender):
 
     def fit(self, data: TrainingSet) -> None:
         """Learn the ranker on cuts of ``data``, then refit the sources on all of it."""
+        catalogue = build_catalogue(data.items, data.knowledge)
+        self.report = {"timed_labels": False, "cuts": 0, "label_shoppers": 0}
+        overrides = dict(self.config.base_overrides)
+        lists = Lists()
         cuts = holdouts(
             data.interactions, self.config.label_users, self.config.seed, self.config.cuts
         )
-        cuts = [c for c in cuts if c.now and len(c.past.frame)]
-        catalogue = build_catalogue(data.items, data.knowledge)
-        self.report = {
-            "timed_labels": bool(cuts) and cuts[0].timed,
-            "cuts": len(cuts),
-            "label_shoppers": sum(len(c.now) for c in cuts),
-        }
-        overrides = dict(self.config.base_overrides)
-        lists = Lists()
-        for index, cut in enumerate(cuts):
+        for cut in cuts:
+            if not cut.now or not len(cut.past.frame):
+                continue
             past = data.with_interactions(cut.past)
-            if index == 0:
+            if not self.report["cuts"]:
                 overrides = self._choose_base(past, cut)
+                self.report["timed_labels"] = cut.timed
+            self.report["cuts"] += 1
+            self.report["label_shoppers"] += len(cut.now)
             self._fit_sources(past, catalogue, overrides)
             self._label(past, cut, lists)
+            # one past alive at a time: each is a near-full copy of the events
+            del cut, past
         self.report["source_hits"] = dict(zip(SOURCES, lists.hits.tolist(), strict=True))
         self.report["trained_lists"] = len(lists.sizes)
         self.booster = self._boost(lists) if len(lists.sizes) >= 10 else None
@@ -202,7 +204,11 @@ class RankerRecommender(Recommender):
         bought next that was new to them (lists without such a candidate are skipped).
         """
         labels = cut.labels.groupby("user_id")["item_id"].apply(set).to_dict()
-        groups = dict(tuple(past.interactions.frame.groupby("user_id", sort=False)))
+        frame = past.interactions.frame
+        # only the labelled shoppers' past: grouping every shopper of a large store costs
+        # gigabytes (a DataFrame per shopper)
+        frame = frame[frame["user_id"].isin(list(cut.now))]
+        groups = dict(tuple(frame.groupby("user_id", sort=False, observed=True)))
         shoppers = [u for u in cut.now if u in groups]
         styles = self._context().catalogue.codes["style"]
         for start in range(0, len(shoppers), 512):
