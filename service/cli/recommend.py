@@ -95,6 +95,11 @@ def _print_trained(result: TrainResult) -> None:
             f"MAP@12 {main['map@12']:.4f}, Recall@12 {main['recall@12']:.4f}; "
             f"PPRR@12 {shelf.get('pprr@12', 0):.3f}, same style {shelf.get('same_style@12', 0):.3f}"
         )
+    if result.metrics.get("skipped"):
+        out.print(
+            f"[yellow]no hold-out metrics[/yellow]: {result.metrics['skipped']} (nothing to "
+            "choose the category limit on, or between models)"
+        )
     limit = result.metrics.get("category_limit")
     if limit:
         tried = ", ".join(

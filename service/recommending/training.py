@@ -142,12 +142,18 @@ def holdout_metrics(
 ) -> dict[str, Any]:
     """Main-shelf metrics (with the policy) of a fit on all but the last ``holdout_days``, under
     the category limit chosen on that hold-out (``category_limit``: the choice and each limit's
-    new-to-you MAP@12 and diversity).
+    new-to-you MAP@12 and diversity). Without purchases on both sides of the cut, only the
+    reason (``skipped``).
     """
     split = temporal_split(data, options.holdout_days)
     split = sample_shoppers(split, options.holdout_shoppers)
     if split.train.purchases().empty or split.test.empty:
-        return {}
+        days = f"{options.holdout_days:g} days"
+        where = "before" if split.train.purchases().empty else "in"
+        return {
+            "holdout_days": options.holdout_days,
+            "skipped": f"no purchases {where} the last {days}",
+        }
     fitted = fit_pipeline(split.train, knowledge, config)
     policy = Policy(fitted.catalogue, fitted.tables, config.policy)
     cases = build_cases(split, fitted, policy)

@@ -40,6 +40,17 @@ def test_training_an_empty_store_is_a_clear_error(engine: Engine, tmp_path: Path
         train_stage(Settings(atelier_home=tmp_path), engine, FAST)
 
 
+def test_a_hold_out_with_nothing_before_it_says_so_and_still_trains(
+    engine: Engine, tmp_path: Path
+) -> None:
+    seed_store(engine)
+    options = TrainOptions(model="als", holdout_days=10_000, overrides=FAST.overrides)
+    result = train_stage(Settings(atelier_home=tmp_path), engine, options)
+    assert result.metrics["skipped"] == "no purchases before the last 10000 days"
+    assert "new" not in result.metrics
+    assert (tmp_path / "models" / "current").read_text().strip() == result.version
+
+
 def test_pointer_is_replaced_not_appended(tmp_path: Path) -> None:
     write_pointer(tmp_path, "v1")
     write_pointer(tmp_path, "v2")
