@@ -43,9 +43,16 @@ import json
 import numpy as np
 
 from vision.catalogue_labels import basic_term_of_label
-from vision.colors import extract_colors
+from vision.color_taxonomy import BASIC_TERMS
+from vision.colors import (
+    ColorExtractionConfig,
+    garment_palette,
+    isolate_garment,
+    learned_basic,
+    name_palette,
+)
 from vision.tagger.dataset import LabelledPhoto as TaggerPhoto
-from vision.tagger.dataset import split_by_style
+from vision.tagger.dataset import SplitConfig, split_by_style, split_of
 from vision.tagger.net import NetConfig
 from vision.tagger.pipeline import TrainedTagger
 
@@ -54,10 +61,16 @@ DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 @dataclass(frozen=True)
 class LabelledPhoto:
-    """A photo with the catalogue's colour label(s) for it."""
+    """A photo with the catalogue's colour label(s) for it and its style."""
 
     path: Path
     labels: dict[str, str]
+    style: str = ""
+
+    @property
+    def held_out(self) -> bool:
+        """Whether the photo's style is a test style of the colour namer's split."""
+        return split_of(self.style, SplitConfig()) == "test"
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,7 @@ class Prediction:
 
     path: Path
     basic: str
+    table: str
     name: str
     hex: str
     share: float
@@ -81,7 +95,7 @@ def myntra_photos(data: Path) -> list[LabelledPhoto]:
     for path in sorted((data / "myntra" / "images").glob("*.jpg")):
         label = by_id.get(int(path.stem))
         if isinstance(label, str):
-            photos.append(LabelledPhoto(path, {"baseColour": label}))
+            photos.append(LabelledPhoto(path, {"baseColour": label}, f"myntra:{path.stem}"))
     return photos
 
 
@@ -89,7 +103,7 @@ def hm_photos(data: Path) -> list[LabelledPhoto]:
     """H&M photos present on disk, labelled with both colour columns."""
     articles = pd.read_parquet(
         data / "hm" / "articles.parquet",
-        columns=["article_id", "colour_group_name", "perceived_colour_master_name"],
+        columns=["article_id", "product_code", "colour_group_name", "perceived_colour_master_name"],
     ).set_index("article_id")
     photos = []
     for path in sorted((data / "hm" / "images").glob("*/*.jpg")):
@@ -102,6 +116,7 @@ def hm_photos(data: Path) -> list[LabelledPhoto]:
                         "colour_group_name": str(row["colour_group_name"]),
                         "perceived_colour_master_name": str(row["perceived_colour_master_name"]),
                     },
+                    f"hm:{row['product_code']}",
                 )
             )
     return photos
@@ -112,12 +127,18 @@ def _init_worker() -> None:
 
 
 def predict(path: Path) -> Prediction:
-    """Dominant colour of one photo file."""
+    """Dominant colour of one photo file: its basic term as served (the learned namer's when
+    one is installed) and the ISCC-NBS table's. The same steps as ``extract_colors``.
+    """
+    config = ColorExtractionConfig()
     with Image.open(path) as image:
-        colors = extract_colors(image)
+        garment = isolate_garment(image, config)
+    palette = garment_palette(garment, 5, config)
+    table = name_palette(palette)
+    colors = learned_basic(garment, palette, table, config)
     top = colors[0]
-    palette = " ".join(f"{c.basic}:{c.share:.2f}" for c in colors)
-    return Prediction(path, top.basic, top.name, top.hex, top.share, palette)
+    shares = " ".join(f"{c.basic}:{c.share:.2f}" for c in colors)
+    return Prediction(path, top.basic, table[0].basic, top.name, top.hex, top.share, shares)
 
 
 def predict_all(paths: Sequence[Path], workers: int) -> tuple[list[Prediction], float]:
@@ -133,22 +154,39 @@ def predict_all(paths: Sequence[Path], workers: int) -> tuple[list[Prediction], 
 
 
 def agreement(
-    photos: Sequence[LabelledPhoto], predictions: Sequence[Prediction], column: str
+    photos: Sequence[LabelledPhoto],
+    predictions: Sequence[Prediction],
+    column: str,
+    table: bool = False,
 ) -> tuple[int, int, int, Counter[tuple[str, str]]]:
-    """(agreeing, evaluated, excluded, confusions) for one label column."""
+    """(agreeing, evaluated, excluded, label→predicted counts) for one label column; of the
+    basic term as served, or of the ISCC-NBS table's (``table``).
+    """
     hits = evaluated = excluded = 0
-    confusions: Counter[tuple[str, str]] = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     for photo, prediction in zip(photos, predictions, strict=True):
         expected = basic_term_of_label(photo.labels[column])
         if expected is None:
             excluded += 1
             continue
         evaluated += 1
-        if prediction.basic == expected:
-            hits += 1
-        else:
-            confusions[(expected, prediction.basic)] += 1
-    return hits, evaluated, excluded, confusions
+        guess = prediction.table if table else prediction.basic
+        hits += guess == expected
+        counts[(expected, guess)] += 1
+    return hits, evaluated, excluded, counts
+
+
+def confusion_table(counts: Counter[tuple[str, str]]) -> list[str]:
+    """A Markdown confusion table: the label's basic term per row, the predicted per column."""
+    terms = [t for t in BASIC_TERMS if any(t in pair for pair in counts)]
+    lines = ["| label \\ predicted | " + " | ".join(terms) + " | agreement |"]
+    lines.append("|---|" + "---:|" * (len(terms) + 1))
+    for label in terms:
+        row = [counts.get((label, guess), 0) for guess in terms]
+        total = sum(row)
+        share = f"{counts.get((label, label), 0) / total:.0%}" if total else "-"
+        lines.append(f"| {label} | " + " | ".join(map(str, row)) + f" | {share} |")
+    return lines
 
 
 def _write_predictions(
@@ -156,10 +194,12 @@ def _write_predictions(
 ) -> None:
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["path", "labels", "basic", "name", "hex", "share", "palette"])
+        writer.writerow(["path", "labels", "basic", "table", "name", "hex", "share", "palette"])
         for photo, p in zip(photos, predictions, strict=True):
             labels = "|".join(photo.labels.values())
-            writer.writerow([p.path, labels, p.basic, p.name, p.hex, f"{p.share:.3f}", p.palette])
+            writer.writerow(
+                [p.path, labels, p.basic, p.table, p.name, p.hex, f"{p.share:.3f}", p.palette]
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -196,15 +236,25 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     confusion_lines = []
     for name, photos in datasets.items():
+        predictions = all_predictions[name]
+        held = [i for i, p in enumerate(photos) if p.held_out]
+        held_photos, held_predictions = [photos[i] for i in held], [predictions[i] for i in held]
         for column in photos[0].labels if photos else []:
-            hits, evaluated, excluded, confusions = agreement(photos, all_predictions[name], column)
-            rate = hits / evaluated if evaluated else float("nan")
-            rows.append(
-                f"| {name} `{column}` agreement | {rate:.1%} ({hits}/{evaluated}; "
-                f"{excluded} ambiguous labels excluded) |"
-            )
-            top = ", ".join(f"{e}→{p} {n}" for (e, p), n in confusions.most_common(8))
-            confusion_lines.append(f"- {name} `{column}` top confusions (label→predicted): {top}")
+            for what, sample, preds, table in (
+                ("as served, held-out styles", held_photos, held_predictions, False),
+                ("ISCC-NBS table, held-out styles", held_photos, held_predictions, True),
+                ("as served, every photo (the namer trained on most)", photos, predictions, False),
+                ("ISCC-NBS table, every photo", photos, predictions, True),
+            ):
+                hits, evaluated, excluded, counts = agreement(sample, preds, column, table)
+                rate = hits / evaluated if evaluated else float("nan")
+                rows.append(
+                    f"| {name} `{column}` agreement, {what} | {rate:.1%} ({hits}/{evaluated}; "
+                    f"{excluded} ambiguous labels excluded) |"
+                )
+                if what.startswith("as served, held-out"):
+                    confusion_lines.append(f"\n{name} `{column}`, held-out styles, as served:\n")
+                    confusion_lines += confusion_table(counts)
     print(f"CPU cores visible: {os.cpu_count()}\n")
     print("\n".join(rows))
     print()

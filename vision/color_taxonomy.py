@@ -355,6 +355,16 @@ class ColorTaxonomy:
             for i, j in enumerate(nearest)
         ]
 
+    def distance_to_term(self, lab: ArrayLike, term: str) -> float:
+        """CIEDE2000 distance from one CIELAB colour to the nearest centroid of a basic term
+        (``inf`` for a term no centroid has).
+        """
+        centroids = self._labs[self._basic == term]
+        if not len(centroids):
+            return float("inf")
+        point = np.asarray(lab, dtype=np.float64).reshape(1, 1, 3)
+        return float(delta_e_2000(point, centroids[None, :, :]).min())
+
     def name(self, lab: ArrayLike) -> ColorName:
         """Name one CIELAB colour by its nearest ISCC-NBS centroid under CIEDE2000."""
         return self.name_many(np.asarray(lab, dtype=np.float64).reshape(1, 3))[0]

@@ -11,12 +11,14 @@ cluster centre is named against the ISCC-NBS taxonomy (:mod:`vision.color_taxono
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from vision.color_namer import DEFAULT_MODEL, color_features, load_namer
 from vision.color_taxonomy import PHOTO_NEUTRAL_BOUNDS, BasicTerm, load_taxonomy
 from vision.colorspace import FloatArray, lab_to_hex, srgb8_to_lab
 from vision.palette import Palette, PaletteConfig, build_palette
@@ -64,6 +66,12 @@ class ColorExtractionConfig:
         palette: Clustering settings (``palette.max_colors`` is overridden by ``max_colors``).
         erode_mask: Erode the mask by one pixel before sampling colours when enough pixels
             remain, so that pixels mixed with the backdrop at the silhouette are not counted.
+        namer_model: The learned colour namer that decides the dominant colour's basic term
+            (:mod:`vision.color_namer`); ``None``, or a path that does not exist: the
+            ISCC-NBS table's term.
+        namer_reach: The namer renames the dominant colour only to a basic term with an
+            ISCC-NBS centroid within this CIEDE2000 distance of it, so that a fine name and
+            its basic term never contradict each other (a "pale pink" is never "black").
     """
 
     segmentation: SegmentationConfig = field(default_factory=SegmentationConfig)
@@ -72,6 +80,8 @@ class ColorExtractionConfig:
     centre_sigma: float = 0.3
     skin_weight: float = 0.0
     max_skin_fraction: float = 0.4
+    namer_model: Path | None = DEFAULT_MODEL
+    namer_reach: float = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,5 +196,35 @@ def extract_colors(
     """
     if not 1 <= max_colors <= 10:
         raise ValueError(f"max_colors must be in 1..10, got {max_colors}")
-    garment = isolate_garment(image, config)
-    return name_palette(garment_palette(garment, max_colors, config))
+    cfg = config or ColorExtractionConfig()
+    garment = isolate_garment(image, cfg)
+    palette = garment_palette(garment, max_colors, cfg)
+    return learned_basic(garment, palette, name_palette(palette), cfg)
+
+
+def learned_basic(
+    garment: GarmentPixels,
+    palette: Palette,
+    colors: list[SemanticColor],
+    config: ColorExtractionConfig,
+) -> list[SemanticColor]:
+    """The colours, with the dominant one's basic term decided by the learned namer (when
+    one is installed and sure; the ISCC-NBS table's term otherwise).
+    """
+    namer = load_namer(config.namer_model) if config.namer_model is not None else None
+    if namer is None or not colors:
+        return colors
+    basics = [c.basic for c in colors]
+    features = color_features(
+        garment.lab, garment.mask, garment.sample, palette.centers, palette.shares, basics
+    )
+    top = colors[0]
+    decision = namer.decide(features, top.basic)
+    if decision.term == top.basic:
+        return colors
+    # the garment's term names its dominant colour only where that colour could be called so
+    # (a charcoal black, a navy black); a white check's white stays white when the garment's
+    # term is its red
+    if load_taxonomy().distance_to_term(top.lab, decision.term) > config.namer_reach:
+        return colors
+    return [replace(top, basic=decision.term), *colors[1:]]

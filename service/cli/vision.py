@@ -20,9 +20,10 @@ from service.cli.output import RichProgress, out
 from service.errors import ConfigurationError
 from service.settings import Settings
 from service.store import upgrade
+from service.tagging.colors import train_color_namer
 from service.tagging.fewshot import add_fewshot_label
 from service.tagging.files import image_files, tag_files
-from service.tagging.home import card_of, model_folder
+from service.tagging.home import card_of, color_namer_in_use, color_namer_path, model_folder
 from service.tagging.stage import TagOptions, tag_catalogue
 from service.tagging.training import ModelReport, evaluate_model, train_model
 from vision.tagger.pipeline import TaggerRunConfig, WeightingChoice
@@ -51,8 +52,9 @@ def tag(
     engine = state(ctx).engine()
     upgrade(engine)
     with RichProgress() as progress:
+        options = TagOptions(limit, workers, color_namer_in_use(settings.atelier_home))
         summary = tag_catalogue(
-            engine, tagger, TagOptions(limit, workers),
+            engine, tagger, options,
             lambda done, total: progress.stage("tag photos", done, total),
         )  # fmt: skip
     out.print_json(json.dumps(summary.to_dict()))
@@ -68,11 +70,13 @@ def tag_images(
     """Tag the image files of a folder: one JSON line per file (bad files get an error line)."""
     if not directory.is_dir():
         raise ConfigurationError(f"{directory} is not a folder")
-    tagger = Tagger.load(model_folder(state(ctx).settings.atelier_home, model))
+    home = state(ctx).settings.atelier_home
+    tagger = Tagger.load(model_folder(home, model))
     files = image_files(directory)
     failed = 0
+    lines = tag_files(tagger, files, workers, color_namer_in_use(home))
     with out_file.open("w", encoding="utf-8") as handle, RichProgress() as progress:
-        for done, line in enumerate(tag_files(tagger, files, workers), start=1):
+        for done, line in enumerate(lines, start=1):
             failed += line["error"] is not None
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             progress.stage("tag images", done, len(files))
@@ -170,6 +174,42 @@ def fewshot(
     card_of(folder)
     result = add_fewshot_label(settings.atelier_home, folder, group, label, images, negatives)
     out.print_json(json.dumps(result))
+
+
+@app.command("train-colours")
+def train_colours(
+    ctx: typer.Context,
+    data: Annotated[
+        Path,
+        typer.Option(help="Folder holding myntra/ and/or hm/ as in the shared data's layout."),
+    ],
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Model file [default: ATELIER_HOME/vision/color_namer.txt]."),
+    ] = None,
+    workers: Workers = 2,
+) -> None:
+    """Learn the basic colour terms of photographed garments from merchants' colour labels.
+
+    Trains on the training styles, stops on the validation styles and prints the agreement
+    with the labels on the held-out test styles, beside the ISCC-NBS table's. ``atelier tag``
+    then names colours with it.
+    """
+    target = out_file or color_namer_path(state(ctx).settings.atelier_home)
+    with RichProgress() as progress:
+        trained = train_color_namer(
+            data, target, workers, lambda done, total: progress.stage("colours", done, total)
+        )
+    out.print(
+        f"colour namer -> {target} ({trained.train_photos} training photos, "
+        f"{trained.rounds} rounds); agreement with the labels on held-out styles:"
+    )
+    for s in trained.scores:
+        worst = ", ".join(f"{e}->{g} {n}" for (e, g), n in list(s.confusions.items())[:5])
+        out.print(
+            f"  {s.source:>7}: learned {s.learned:.1%}, table {s.table:.1%} "
+            f"({s.photos} photos; most confused: {worst})"
+        )
 
 
 #: The demo's tagger: small resolution and few epochs, so `atelier demo` trains it in 1-3 minutes

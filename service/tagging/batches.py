@@ -11,14 +11,19 @@ import numpy as np
 
 from service.tagging.results import ArticleVision, VisionTag
 from service.tagging.work import PhotoWork, analyse_at, init_worker
+from vision.color_namer import DEFAULT_MODEL
 from vision.tagger.predict import Tagger
 
 BATCH = 128
 
 
-def analysed(paths: Iterable[Path], size: int, workers: int) -> Iterator[PhotoWork]:
-    """Photo work in input order, from ``workers`` processes (in-process when 1)."""
-    analyse = analyse_at(size)
+def analysed(
+    paths: Iterable[Path], size: int, workers: int, namer: Path | None = DEFAULT_MODEL
+) -> Iterator[PhotoWork]:
+    """Photo work in input order, from ``workers`` processes (in-process when 1); ``namer``:
+    the colour namer's model file.
+    """
+    analyse = analyse_at(size, namer)
     if workers <= 1:
         init_worker()
         yield from map(analyse, paths)

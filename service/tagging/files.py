@@ -13,6 +13,7 @@ from typing import Any
 from service.tagging.batches import analysed, batched, tag_batch
 from service.tagging.results import ArticleVision
 from service.tagging.work import PhotoWork
+from vision.color_namer import DEFAULT_MODEL
 from vision.tagger.predict import Tagger
 
 #: File name suffixes looked at in a folder (others are still tagged when named explicitly).
@@ -45,9 +46,11 @@ def result_line(work: PhotoWork, vision: ArticleVision | None) -> dict[str, Any]
     return {"image": work.path.name, "colors": colours, "attributes": attributes, "error": None}
 
 
-def tag_files(tagger: Tagger, paths: Sequence[Path], workers: int = 2) -> Iterator[dict[str, Any]]:
-    """One result object per path, in order."""
-    works = analysed(paths, tagger.image_size, workers)
+def tag_files(
+    tagger: Tagger, paths: Sequence[Path], workers: int = 2, namer: Path | None = DEFAULT_MODEL
+) -> Iterator[dict[str, Any]]:
+    """One result object per path, in order (``namer``: the colour namer's model file)."""
+    works = analysed(paths, tagger.image_size, workers, namer)
     for batch in batched(works):
         for work, vision in zip(batch, tag_batch(tagger, batch), strict=True):
             yield result_line(work, vision)

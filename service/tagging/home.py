@@ -12,14 +12,28 @@ import shutil
 from pathlib import Path
 
 from service.errors import VisionModelError
+from vision.color_namer import DEFAULT_MODEL
 from vision.tagger.checkpoint import CheckpointError, TaggerCard, read_card, write_card
 
 POINTER = "current"
+#: The colour namer ``atelier vision train-colours`` trained, beside the taggers.
+COLOR_NAMER = "color_namer.txt"
 
 
 def models_dir(atelier_home: Path) -> Path:
     """``ATELIER_HOME/vision``."""
     return atelier_home / "vision"
+
+
+def color_namer_path(atelier_home: Path) -> Path:
+    """Where ``atelier vision train-colours`` writes its colour namer."""
+    return models_dir(atelier_home) / COLOR_NAMER
+
+
+def color_namer_in_use(atelier_home: Path) -> Path:
+    """The colour namer tagging uses: the one trained here, else the package's own."""
+    own = color_namer_path(atelier_home)
+    return own if own.exists() else DEFAULT_MODEL
 
 
 def current_version(atelier_home: Path) -> str | None:

@@ -19,6 +19,7 @@ from service.store.models import ProductImage
 from service.store.vision_models import VisionTagged
 from service.tagging.batches import analysed, batched, tag_batch
 from service.tagging.writer import TaggedArticle, write_results
+from vision.color_namer import DEFAULT_MODEL
 from vision.tagger.predict import Tagger
 
 #: Called with (done, total) after every batch.
@@ -31,6 +32,8 @@ class TagOptions:
 
     limit: int | None = None
     workers: int = 2
+    color_namer: Path | None = DEFAULT_MODEL
+    """The colour namer's model file (``None``: the ISCC-NBS table's basic terms)."""
 
 
 @dataclass
@@ -91,7 +94,9 @@ def tag_catalogue(
     start = time.perf_counter()
     todo, candidates, up_to_date = pending_articles(engine, tagger.version, options.limit)
     summary = TagSummary(tagger.version, candidates, up_to_date)
-    works = analysed([Path(p) for _, p, _ in todo], tagger.image_size, options.workers)
+    works = analysed(
+        [Path(p) for _, p, _ in todo], tagger.image_size, options.workers, options.color_namer
+    )
     done = 0
     for batch in batched(works):
         stored = []

@@ -14,7 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from service.tagging.results import VisionColour
-from vision.colors import extract_colors
+from vision.color_namer import DEFAULT_MODEL
+from vision.colors import ColorExtractionConfig, extract_colors
 from vision.tagger.images import ImageError, read_image, square
 
 
@@ -33,28 +34,28 @@ def init_worker() -> None:
     cv2.setNumThreads(1)
 
 
-def analyse(path: Path, size: int) -> PhotoWork:
-    """Decode a photo, extract its colours and square it to ``size`` pixels; never raises
-    on a bad file.
+def analyse(path: Path, size: int, namer: Path | None = DEFAULT_MODEL) -> PhotoWork:
+    """Decode a photo, extract its colours (the dominant one's basic term by the colour namer
+    at ``namer``) and square it to ``size`` pixels; never raises on a bad file.
     """
     try:
         rgb = read_image(path)
-        colours = tuple(
-            VisionColour(c.hex, c.lab, c.share, c.name, c.hue, c.basic) for c in extract_colors(rgb)
-        )
+        found = extract_colors(rgb, config=ColorExtractionConfig(namer_model=namer))
+        colours = tuple(VisionColour(c.hex, c.lab, c.share, c.name, c.hue, c.basic) for c in found)
         return PhotoWork(path, square(rgb, size), colours, None)
     except (ImageError, ValueError) as exc:
         return PhotoWork(path, None, (), str(exc) or type(exc).__name__)
 
 
-def analyse_at(size: int) -> _Analyser:
-    """A picklable ``analyse`` bound to ``size``."""
-    return _Analyser(size)
+def analyse_at(size: int, namer: Path | None = DEFAULT_MODEL) -> _Analyser:
+    """A picklable ``analyse`` bound to ``size`` and the colour namer."""
+    return _Analyser(size, namer)
 
 
 @dataclass(frozen=True, slots=True)
 class _Analyser:
     size: int
+    namer: Path | None
 
     def __call__(self, path: Path) -> PhotoWork:
-        return analyse(path, self.size)
+        return analyse(path, self.size, self.namer)

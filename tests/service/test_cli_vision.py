@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,9 @@ from typer.testing import CliRunner, Result
 from service.cli import app
 from service.settings import Settings
 from service.store import Article, ProductImage, Style, create_store_engine, upgrade
+from service.tagging.home import color_namer_in_use
 from service.tagging.results import load_vision_results
+from vision.color_namer import ColorNamer
 from vision.tagger.weighting import Weighting
 
 FIELDS = ["article_id", "style_code", "category", "slot", "gender", "pattern", "neckline",
@@ -201,6 +204,51 @@ def test_fewshot_adds_a_label_as_a_new_version(
     card = json.loads((home / "vision" / after / "tagger.json").read_text())
     assert card["fewshot"]["probes"][0]["label"] == "stripes"
     assert not (home / "vision" / before / "fewshot.safetensors").exists()
+
+
+#: A merchant whose "Black" is a charcoal that photographs dark gray, and whose "White" is
+#: an off-white that photographs light gray: conventions the fixed table cannot know.
+MERCHANT = {"Black": (62, 62, 64), "White": (214, 213, 208), "Navy Blue": (31, 42, 82)}
+
+
+def make_myntra(folder: Path, photos: int = 180) -> None:
+    """A Myntra-layout folder (styles.csv, images/) of one-colour garments on white."""
+    (folder / "myntra" / "images").mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    labels = list(MERCHANT)
+    with (folder / "myntra" / "styles.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "articleType", "baseColour"])
+        for i in range(photos):
+            label = labels[i % len(labels)]
+            shade = tuple(
+                int(c) for c in np.clip(np.add(MERCHANT[label], rng.integers(-6, 7, 3)), 0, 255)
+            )
+            image = Image.new("RGB", (60, 80), "white")
+            ImageDraw.Draw(image).rectangle((12, 10, 48, 70), fill=shade)
+            image.save(folder / "myntra" / "images" / f"{1000 + i}.jpg")
+            writer.writerow([1000 + i, "Tshirts", label])
+
+
+def test_train_colours_learns_the_merchants_names_and_tagging_uses_them(tmp_path: Path) -> None:
+    make_myntra(tmp_path / "data")
+
+    result = run(tmp_path, "vision", "train-colours", "--data", str(tmp_path / "data"),
+                 "--workers", "1")  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    model = tmp_path / "vision" / "color_namer.txt"
+    assert ColorNamer.load(model) and color_namer_in_use(tmp_path) == model
+    line = next(li for li in result.output.splitlines() if "myntra:" in li)
+    learned, table = (float(v) for v in re.findall(r"(?:learned|table) ([\d.]+)%", line))
+    assert learned == 100.0 and learned > table
+
+
+def test_train_colours_without_labelled_photos_says_what_it_expects(tmp_path: Path) -> None:
+    result = run(tmp_path, "vision", "train-colours", "--data", str(tmp_path))
+
+    assert result.exit_code != 0
+    assert "no labelled photos" in str(result.exception) + result.output
 
 
 def test_commands_without_a_model_fail_with_a_hint(tmp_path: Path) -> None:
