@@ -28,7 +28,13 @@ from PIL import Image
 from vision.catalogue_labels import basic_term_of_label
 from vision.color_namer import FEATURES, ColorNamer, color_features
 from vision.color_taxonomy import BASIC_TERMS, BasicTerm
-from vision.colors import ColorExtractionConfig, garment_palette, isolate_garment, name_palette
+from vision.colors import (
+    ColorExtractionConfig,
+    garment_palette,
+    isolate_garment,
+    name_palette,
+    served_term,
+)
 from vision.tagger.dataset import SplitConfig, split_of
 
 
@@ -222,16 +228,22 @@ def score(
     features: NDArray[np.float32],
     table_terms: Sequence[str],
     chosen: NDArray[np.bool_],
+    reach: float = ColorExtractionConfig().namer_reach,
 ) -> list[SourceScore]:
-    """Agreement of the namer and of the table with the labels, per source, on ``chosen``."""
+    """Agreement of the terms as served (the namer's within ``reach``, see
+    :func:`vision.colors.served_term`) and of the table with the labels, per source, on
+    ``chosen``.
+    """
     picks = np.flatnonzero(chosen)
     fallbacks = [cast(BasicTerm, table_terms[int(i)]) for i in picks]
     decisions = namer.decide_many(features[picks], fallbacks)
+    dominant = [FEATURES.index(f"color0_{c}") for c in "Lab"]
     rows: dict[str, list[tuple[str, str, str]]] = {}
-    for index, decision in zip(picks, decisions, strict=True):
+    for index, fallback, decision in zip(picks, fallbacks, decisions, strict=True):
         photo = photos[int(index)]
         expected = basic_term_of_label(photo.label) or ""
-        rows.setdefault(photo.source, []).append((expected, decision.term, table_terms[int(index)]))
+        term = served_term(features[index, dominant].astype(np.float64), fallback, decision, reach)
+        rows.setdefault(photo.source, []).append((expected, term, fallback))
     result = []
     for source, triples in sorted(rows.items()):
         confusions = Counter((e, g) for e, g, _ in triples if e != g)

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from vision.color_namer import DEFAULT_MODEL, color_features, load_namer
+from vision.color_namer import DEFAULT_MODEL, BasicDecision, color_features, load_namer
 from vision.color_taxonomy import PHOTO_NEUTRAL_BOUNDS, BasicTerm, load_taxonomy
 from vision.colorspace import FloatArray, lab_to_hex, srgb8_to_lab
 from vision.palette import Palette, PaletteConfig, build_palette
@@ -219,12 +219,22 @@ def learned_basic(
         garment.lab, garment.mask, garment.sample, palette.centers, palette.shares, basics
     )
     top = colors[0]
-    decision = namer.decide(features, top.basic)
-    if decision.term == top.basic:
-        return colors
-    # the garment's term names its dominant colour only where that colour could be called so
-    # (a charcoal black, a navy black); a white check's white stays white when the garment's
-    # term is its red
-    if load_taxonomy().distance_to_term(top.lab, decision.term) > config.namer_reach:
-        return colors
-    return [replace(top, basic=decision.term), *colors[1:]]
+    term = served_term(top.lab, top.basic, namer.decide(features, top.basic), config.namer_reach)
+    return colors if term == top.basic else [replace(top, basic=term), *colors[1:]]
+
+
+def served_term(
+    lab: tuple[float, float, float] | FloatArray,
+    table_term: BasicTerm,
+    decision: BasicDecision,
+    reach: float,
+) -> BasicTerm:
+    """The basic term the dominant colour ``lab`` is given: the namer's, where that colour
+    could be called so (a charcoal black, a navy black), else the table's. A white check's
+    white stays white when the garment's term is its red.
+    """
+    if decision.term == table_term:
+        return table_term
+    if load_taxonomy().distance_to_term(lab, decision.term) > reach:
+        return table_term
+    return decision.term
