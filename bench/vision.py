@@ -51,6 +51,7 @@ from vision.colors import (
     learned_basic,
     name_palette,
 )
+from vision.skin import skin_mask
 from vision.tagger.dataset import LabelledPhoto as TaggerPhoto
 from vision.tagger.dataset import SplitConfig, split_by_style, split_of
 from vision.tagger.net import NetConfig
@@ -84,6 +85,18 @@ class Prediction:
     hex: str
     share: float
     palette: str
+    skin: float = 0.0  # share of the garment mask that is skin-coloured
+
+    @property
+    def worn(self) -> bool:
+        """Whether the photo shows the garment worn (see :data:`WORN_SKIN_SHARE`)."""
+        return self.skin >= WORN_SKIN_SHARE
+
+
+#: A photo whose garment mask is at least this share skin-coloured shows a person wearing the
+#: garment (arms, neck, legs inside the outline). Skin-coloured garments (nude, beige) fall in
+#: too, which is why the cut is reported with its size and both sides of it.
+WORN_SKIN_SHARE = 0.05
 
 
 def myntra_photos(data: Path) -> list[LabelledPhoto]:
@@ -138,7 +151,8 @@ def predict(path: Path) -> Prediction:
     colors = learned_basic(garment, palette, table, config)
     top = colors[0]
     shares = " ".join(f"{c.basic}:{c.share:.2f}" for c in colors)
-    return Prediction(path, top.basic, table[0].basic, top.name, top.hex, top.share, shares)
+    skin = float((skin_mask(garment.lab) & garment.mask).sum() / max(1, garment.mask.sum()))
+    return Prediction(path, top.basic, table[0].basic, top.name, top.hex, top.share, shares, skin)
 
 
 def predict_all(paths: Sequence[Path], workers: int) -> tuple[list[Prediction], float]:
@@ -176,6 +190,28 @@ def agreement(
     return hits, evaluated, excluded, counts
 
 
+def _worn_cut(
+    name: str, column: str, photos: Sequence[LabelledPhoto], predictions: Sequence[Prediction]
+) -> list[str]:
+    """Held-out agreement on worn photos (a person in the garment) and on the others."""
+    rows = []
+    for worn in (True, False):
+        picked = [i for i, p in enumerate(predictions) if p.worn == worn]
+        for table in (False, True):
+            hits, evaluated, _, _ = agreement(
+                [photos[i] for i in picked], [predictions[i] for i in picked], column, table
+            )
+            rate = hits / evaluated if evaluated else float("nan")
+            what = "worn" if worn else "not worn"
+            how = "ISCC-NBS table" if table else "as served"
+            rows.append(
+                f"| {name} `{column}` agreement, held-out styles, {what} "
+                f"(skin ≥ {WORN_SKIN_SHARE:.0%} of the mask: {len(picked)} photos), {how} "
+                f"| {rate:.1%} ({hits}/{evaluated}) |"
+            )
+    return rows
+
+
 def confusion_table(counts: Counter[tuple[str, str]]) -> list[str]:
     """A Markdown confusion table: the label's basic term per row, the predicted per column."""
     terms = [t for t in BASIC_TERMS if any(t in pair for pair in counts)]
@@ -194,12 +230,15 @@ def _write_predictions(
 ) -> None:
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["path", "labels", "basic", "table", "name", "hex", "share", "palette"])
+        writer.writerow(
+            ["path", "labels", "basic", "table", "name", "hex", "share", "palette", "skin"]
+        )
         for photo, p in zip(photos, predictions, strict=True):
             labels = "|".join(photo.labels.values())
             writer.writerow(
-                [p.path, labels, p.basic, p.table, p.name, p.hex, f"{p.share:.3f}", p.palette]
-            )
+                [p.path, labels, p.basic, p.table, p.name, p.hex, f"{p.share:.3f}", p.palette,
+                 f"{p.skin:.3f}"]
+            )  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -255,6 +294,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 if what.startswith("as served, held-out"):
                     confusion_lines.append(f"\n{name} `{column}`, held-out styles, as served:\n")
                     confusion_lines += confusion_table(counts)
+            rows += _worn_cut(name, column, held_photos, held_predictions)
     print(f"CPU cores visible: {os.cpu_count()}\n")
     print("\n".join(rows))
     print()

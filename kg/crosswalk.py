@@ -79,6 +79,8 @@ class ConceptWriter:
         emit(concept, PREF_LABEL, nq.text(key.label), graph)
         emit(concept, IN_SCHEME, scheme, graph)
         emit(concept, p(ATL.field), nq.text(key.field), graph)
+        if key.role == "colour":
+            emit(concept, TYPE, p(ATL.RetailerColour), graph)
         emit(concept, p(ATL.articleCount), nq.number(self.collector.uses[key]), graph)
         for parent in self.collector.broader.get(key, ()):
             emit(concept, BROADER, nq.iri(parent.iri), graph)

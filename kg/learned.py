@@ -183,7 +183,7 @@ def put_mined_pairs(
         ]
         lines += [nq.quad(node, predicate, obj, graph) for predicate, obj in facts]
         written += 1
-    lines += _graph_provenance(store, stamp)
+    lines += describe_learned_graph(store, stamp)
     store.add_nquads(lines)
     return written
 
@@ -211,8 +211,10 @@ WHERE {{ GRAPH <{graph_iri("learned")}> {{
   ?r atl:source {nq.text(source)} ; a ?kind ; ?p ?o . FILTER(?kind IN ({classes})) }} }}"""
 
 
-def _graph_provenance(store: GraphStore, stamp: str) -> list[str]:
-    """``graph/learned`` described in ``graph/meta`` (the time replaced)."""
+def describe_learned_graph(store: GraphStore, stamp: str) -> list[str]:
+    """``graph/learned`` described in ``graph/meta``: the statements to add (the time it was
+    last written, ``stamp``, replaces the stored one).
+    """
     learned, meta = nq.iri(graph_iri("learned")), nq.iri(graph_iri("meta"))
     at = nq.iri(PROV + "generatedAtTime")
     store.update(f"DELETE WHERE {{ GRAPH {meta} {{ {learned} {at} ?t }} }}")

@@ -70,6 +70,13 @@ class ATL(DefinedNamespace):
     confidence: URIRef
     smoothedConfidence: URIRef
     lift: URIRef
+    # retailer colour names linked by their photos (graph/learned)
+    RetailerColour: URIRef
+    LearnedColourLink: URIRef
+    retailerColour: URIRef
+    photoCount: URIRef
+    namePhotoCount: URIRef
+    confidenceLower: URIRef
     # knowledge translation
     mergedInto: URIRef
     attributeGroup: URIRef

@@ -21,6 +21,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from kg import queries
+from kg.colour_links import ColourLinkReport, learn_colour_links
 from kg.endpoint import RemoteEndpoint
 from kg.graphstore import parse_graph_request, run_graph_request
 from kg.namespaces import GRAPH
@@ -118,6 +119,7 @@ def graph_stage(settings: Settings, engine: Engine, xkcd: Path | None = None) ->
     try:
         report = build_from_catalogue(engine, store, xkcd_colours=xkcd)
         learned = learn_complements(engine, store)
+        colours = learn_colour_links(store)
     except (GraphStoreError, SyntaxError, OSError) as exc:
         raise GraphError(str(exc)) from exc
     finally:
@@ -130,23 +132,34 @@ def graph_stage(settings: Settings, engine: Engine, xkcd: Path | None = None) ->
         f"retailer concepts mapped, {len(report.unmapped):,} unmapped "
         "(`atelier kg query unmapped-concepts` lists them)"
     )
-    _print_learned(learned)
+    _print_learned(learned, colours)
 
 
 @app.command("learn")
 def learn(ctx: typer.Context) -> None:
-    """Mine complements from the store's purchases into the graph (``kg build`` does it too)."""
+    """Learn from the store's purchases and photos into the graph (``kg build`` does it too).
+
+    Mines complements from the purchases, and links each retailer colour name to the basic
+    term its photos show (from the vision results in the graph).
+    """
     with _graph(ctx) as store:
         report = learn_complements(state(ctx).engine(), store)
-    _print_learned(report)
+        colours = learn_colour_links(store)
+    _print_learned(report, colours)
 
 
-def _print_learned(report: LearnReport) -> None:
+def _print_learned(report: LearnReport, colours: ColourLinkReport) -> None:
     out.print(
         f"[bold]Mined from purchases[/bold] in {report.seconds:.1f} s "
         "(`atelier kg query mined-complements` lists them):"
     )
     out.print(report.summary(), highlight=False)
+    out.print(
+        f"[bold]Colour names from photos[/bold]: {colours.summary()} "
+        "(`atelier kg query colour-name-links`; where the photos and the names' Lab mappings "
+        "disagree: `colour-name-disagreements`)",
+        highlight=False,
+    )
 
 
 @app.command("query")
