@@ -203,10 +203,11 @@ def _worn_cut(
             )
             rate = hits / evaluated if evaluated else float("nan")
             what = "worn" if worn else "not worn"
+            cut = "≥" if worn else "<"
             how = "ISCC-NBS table" if table else "as served"
             rows.append(
                 f"| {name} `{column}` agreement, held-out styles, {what} "
-                f"(skin ≥ {WORN_SKIN_SHARE:.0%} of the mask: {len(picked)} photos), {how} "
+                f"(skin {cut} {WORN_SKIN_SHARE:.0%} of the mask: {len(picked)} photos), {how} "
                 f"| {rate:.1%} ({hits}/{evaluated}) |"
             )
     return rows

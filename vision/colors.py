@@ -197,7 +197,14 @@ def extract_colors(
     if not 1 <= max_colors <= 10:
         raise ValueError(f"max_colors must be in 1..10, got {max_colors}")
     cfg = config or ColorExtractionConfig()
-    garment = isolate_garment(image, cfg)
+    return garment_colors(isolate_garment(image, cfg), max_colors, cfg)
+
+
+def garment_colors(
+    garment: GarmentPixels, max_colors: int = 5, config: ColorExtractionConfig | None = None
+) -> list[SemanticColor]:
+    """:func:`extract_colors` on a garment already isolated (its other analyses share it)."""
+    cfg = config or ColorExtractionConfig()
     palette = garment_palette(garment, max_colors, cfg)
     return learned_basic(garment, palette, name_palette(palette), cfg)
 

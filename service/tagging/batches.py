@@ -18,12 +18,13 @@ BATCH = 128
 
 
 def analysed(
-    paths: Iterable[Path], size: int, workers: int, namer: Path | None = DEFAULT_MODEL
-) -> Iterator[PhotoWork]:
+    paths: Iterable[Path], size: int, workers: int, namer: Path | None = DEFAULT_MODEL,
+    texture: bool = False,
+) -> Iterator[PhotoWork]:  # fmt: skip
     """Photo work in input order, from ``workers`` processes (in-process when 1); ``namer``:
-    the colour namer's model file.
+    the colour namer's model file; ``texture``: describe each garment's texture too.
     """
-    analyse = analyse_at(size, namer)
+    analyse = analyse_at(size, namer, texture)
     if workers <= 1:
         init_worker()
         yield from map(analyse, paths)
@@ -49,7 +50,10 @@ def batched(items: Iterable[PhotoWork], size: int = BATCH) -> Iterator[list[Phot
 def tag_batch(tagger: Tagger, batch: Sequence[PhotoWork]) -> list[ArticleVision | None]:
     """Vision results of each readable photo of a batch (None for failed ones)."""
     readable = [w for w in batch if w.pixels is not None]
-    tags = tagger.tag(np.stack([w.pixels for w in readable])) if readable else []  # type: ignore[misc]
+    textures = None
+    if readable and tagger.uses_texture:
+        textures = np.stack([w.texture for w in readable])  # type: ignore[misc]
+    tags = tagger.tag(np.stack([w.pixels for w in readable]), textures) if readable else []  # type: ignore[misc]
     by_path = {id(w): t for w, t in zip(readable, tags, strict=True)}
     results: list[ArticleVision | None] = []
     for work in batch:

@@ -13,15 +13,23 @@ from service.tagging.home import activate, card_of, publish, staging_copy
 from vision.tagger.cache import decode_photos
 from vision.tagger.checkpoint import load_checkpoint
 from vision.tagger.fewshot import load_probes, make_probe, save_probes
+from vision.tagger.images import read_image
 from vision.tagger.inference import embed
+from vision.texture import TEXTURE_FEATURES, garment_texture
 
 
-def _embeddings(net_folder: Path, folder: Path, size: int) -> tuple[np.ndarray, int]:
+def _examples(net_folder: Path, folder: Path, size: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Embeddings and texture descriptors of a folder's readable photos, and the unreadable
+    count.
+    """
     net, _ = load_checkpoint(net_folder)
     files = image_files(folder)
     pixels, errors = decode_photos(files, size)
     readable = [i for i in range(len(files)) if i not in errors]
-    return embed(net, pixels[readable]), len(errors)
+    textures = np.zeros((len(readable), len(TEXTURE_FEATURES)), np.float32)
+    for row, i in enumerate(readable):
+        textures[row] = garment_texture(read_image(files[i]))
+    return embed(net, pixels[readable]), textures, len(errors)
 
 
 def add_fewshot_label(
@@ -37,12 +45,15 @@ def add_fewshot_label(
         if path is not None and not path.is_dir():
             raise FewShotError(f"{path} is not a folder")
     card = card_of(folder)
-    positives, bad_pos = _embeddings(folder, images, card.image_size)
-    negative_emb, bad_neg = (
-        _embeddings(folder, negatives, card.image_size) if negatives else (None, 0)
+    positives, positive_textures, bad_pos = _examples(folder, images, card.image_size)
+    negative_emb, negative_textures, bad_neg = (
+        _examples(folder, negatives, card.image_size) if negatives else (None, None, 0)
     )
+    textures = None
+    if negative_textures is not None and len(negative_textures):
+        textures = (positive_textures, negative_textures)
     try:
-        probe = make_probe(group, label, positives, negative_emb)
+        probe = make_probe(group, label, positives, negative_emb, textures=textures)
     except ValueError as exc:
         raise FewShotError(str(exc)) from exc
     existing = load_probes(folder, card)

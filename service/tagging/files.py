@@ -50,7 +50,7 @@ def tag_files(
     tagger: Tagger, paths: Sequence[Path], workers: int = 2, namer: Path | None = DEFAULT_MODEL
 ) -> Iterator[dict[str, Any]]:
     """One result object per path, in order (``namer``: the colour namer's model file)."""
-    works = analysed(paths, tagger.image_size, workers, namer)
+    works = analysed(paths, tagger.image_size, workers, namer, tagger.uses_texture)
     for batch in batched(works):
         for work, vision in zip(batch, tag_batch(tagger, batch), strict=True):
             yield result_line(work, vision)

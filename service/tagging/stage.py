@@ -95,7 +95,11 @@ def tag_catalogue(
     todo, candidates, up_to_date = pending_articles(engine, tagger.version, options.limit)
     summary = TagSummary(tagger.version, candidates, up_to_date)
     works = analysed(
-        [Path(p) for _, p, _ in todo], tagger.image_size, options.workers, options.color_namer
+        [Path(p) for _, p, _ in todo],
+        tagger.image_size,
+        options.workers,
+        options.color_namer,
+        tagger.uses_texture,
     )
     done = 0
     for batch in batched(works):

@@ -15,8 +15,9 @@ from numpy.typing import NDArray
 
 from service.tagging.results import VisionColour
 from vision.color_namer import DEFAULT_MODEL
-from vision.colors import ColorExtractionConfig, extract_colors
+from vision.colors import ColorExtractionConfig, garment_colors, isolate_garment
 from vision.tagger.images import ImageError, read_image, square
+from vision.texture import texture_features
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class PhotoWork:
     pixels: NDArray[np.uint8] | None
     colours: tuple[VisionColour, ...]
     error: str | None
+    texture: NDArray[np.float32] | None = None  # when the tagger's few-shot probes read it
 
 
 def init_worker() -> None:
@@ -34,28 +36,35 @@ def init_worker() -> None:
     cv2.setNumThreads(1)
 
 
-def analyse(path: Path, size: int, namer: Path | None = DEFAULT_MODEL) -> PhotoWork:
+def analyse(
+    path: Path, size: int, namer: Path | None = DEFAULT_MODEL, texture: bool = False
+) -> PhotoWork:
     """Decode a photo, extract its colours (the dominant one's basic term by the colour namer
-    at ``namer``) and square it to ``size`` pixels; never raises on a bad file.
+    at ``namer``), its garment's texture descriptor when ``texture`` (few-shot probes read it)
+    and square it to ``size`` pixels; never raises on a bad file.
     """
     try:
         rgb = read_image(path)
-        found = extract_colors(rgb, config=ColorExtractionConfig(namer_model=namer))
+        config = ColorExtractionConfig(namer_model=namer)
+        garment = isolate_garment(rgb, config)
+        found = garment_colors(garment, config=config)
         colours = tuple(VisionColour(c.hex, c.lab, c.share, c.name, c.hue, c.basic) for c in found)
-        return PhotoWork(path, square(rgb, size), colours, None)
+        described = texture_features(rgb, garment.mask) if texture else None
+        return PhotoWork(path, square(rgb, size), colours, None, described)
     except (ImageError, ValueError) as exc:
         return PhotoWork(path, None, (), str(exc) or type(exc).__name__)
 
 
-def analyse_at(size: int, namer: Path | None = DEFAULT_MODEL) -> _Analyser:
-    """A picklable ``analyse`` bound to ``size`` and the colour namer."""
-    return _Analyser(size, namer)
+def analyse_at(size: int, namer: Path | None = DEFAULT_MODEL, texture: bool = False) -> _Analyser:
+    """A picklable ``analyse`` bound to ``size``, the colour namer and the texture choice."""
+    return _Analyser(size, namer, texture)
 
 
 @dataclass(frozen=True, slots=True)
 class _Analyser:
     size: int
     namer: Path | None
+    texture: bool = False
 
     def __call__(self, path: Path) -> PhotoWork:
-        return analyse(path, self.size, self.namer)
+        return analyse(path, self.size, self.namer, self.texture)

@@ -203,7 +203,19 @@ def test_fewshot_adds_a_label_as_a_new_version(
     assert after.startswith(before.split("+")[0] + "+fs") and after != before
     card = json.loads((home / "vision" / after / "tagger.json").read_text())
     assert card["fewshot"]["probes"][0]["label"] == "stripes"
+    assert card["fewshot"]["probes"][0]["inputs"] == "embedding+texture"
     assert not (home / "vision" / before / "fewshot.safetensors").exists()
+    # tagging measures each photo's texture for the probe: striped photos score above plain ones
+    tagged = run(home, "tag-images", str(world / "images"), "--out", str(tmp_path / "t.jsonl"),
+                 "--workers", "1")  # fmt: skip
+    assert tagged.exit_code == 0, tagged.output
+    scores: dict[bool, list[float]] = {True: [], False: []}
+    by_image = {r["article_id"] + ".jpg": r["pattern"] == "striped" for r in rows}
+    for line in (tmp_path / "t.jsonl").read_text().splitlines():
+        result_line = json.loads(line)
+        stripes = [t for t in result_line["attributes"]["detail"] if t["label"] == "stripes"]
+        scores[by_image[result_line["image"]]].append(stripes[0]["score"])
+    assert np.mean(scores[True]) > np.mean(scores[False]) + 0.2
 
 
 #: A merchant whose "Black" is a charcoal that photographs dark gray, and whose "White" is

@@ -54,12 +54,26 @@ class Tagger:
         return self.card.version
 
     @property
+    def uses_texture(self) -> bool:
+        """Whether :meth:`tag` needs the photos' texture descriptors (a few-shot probe reads
+        them; see :func:`vision.texture.texture_features`).
+        """
+        return self.probes is not None and self.probes.use_texture
+
+    @property
     def image_size(self) -> int:
         """Side of the square input photos."""
         return self.card.image_size
 
-    def tag(self, pixels: NDArray[np.uint8]) -> list[PhotoTags]:
-        """Tags of each photo in an ``(N, S, S, 3)`` batch."""
+    def tag(
+        self, pixels: NDArray[np.uint8], textures: NDArray[np.float32] | None = None
+    ) -> list[PhotoTags]:
+        """Tags of each photo in an ``(N, S, S, 3)`` batch (and the same photos' texture
+        descriptors, which :attr:`uses_texture` probes need).
+
+        Raises:
+            ValueError: If a probe needs textures and none are given.
+        """
         vocabulary = self.card.vocabulary
         scores = predict_scores(self.net, pixels, vocabulary)
         results: list[PhotoTags] = [{} for _ in range(pixels.shape[0])]
@@ -69,7 +83,7 @@ class Tagger:
             for row, probs in enumerate(scores[group]):
                 results[row][group] = self._group_tags(probs, labels, thresholds, single)
         if self.probes is not None:
-            for row, tags in enumerate(self.probes.tag(self.net, pixels)):
+            for row, tags in enumerate(self.probes.tag(self.net, pixels, textures)):
                 for group, extra in tags.items():
                     results[row][group] = sorted(
                         results[row].get(group, []) + extra, key=lambda t: -t.score
