@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from vision.color_taxonomy import BASIC_TERMS, BasicTerm
 from vision.colorspace import FloatArray
+from vision.skin import skin_mask
 
 #: The model shipped with the package (retrain with ``atelier vision train-colours``).
 DEFAULT_MODEL = Path(__file__).with_name("data") / "color_namer.txt"
@@ -67,6 +68,26 @@ FEATURES: tuple[str, ...] = (
     *(f"lightness_{i}" for i in range(LIGHTNESS_BINS)),
     "neutral_share",
     *(f"hue_{i}" for i in range(HUE_BINS)),
+    # where each palette colour sits on the garment, and how much of it is skin-coloured: on a
+    # worn photo the garment's own colour is the central, skin-free one, not the hair at the
+    # top or the arms at the sides
+    *(
+        f"color{i}_{part}"
+        for i in range(TOP_COLORS)
+        for part in ("y", "y_sd", "x_off_centre", "skin")
+    ),
+    "core_L",
+    "core_a",
+    "core_b",
+    "core_C",
+    "skinless_L",
+    "skinless_a",
+    "skinless_b",
+    "skinless_C",
+    "skin_share",
+    "mask_top",
+    "mask_bottom",
+    "mask_height",
 )
 
 
@@ -117,7 +138,45 @@ def color_features(
     angles = np.arctan2(pixels[chromatic, 2], pixels[chromatic, 1])
     hues, _ = np.histogram(angles, HUE_BINS, (-np.pi, np.pi))
     values += [float(v) for v in hues / max(len(pixels), 1)]
+    values += _layout(lab, mask, sample, centers)
     return np.asarray(values, dtype=np.float32)
+
+
+def _layout(
+    lab: FloatArray, mask: NDArray[np.bool_], sample: NDArray[np.bool_], centers: FloatArray
+) -> list[float]:
+    """The position and skin share of each top palette colour, the colour of the garment's
+    core and of its skin-free pixels, and the garment's extent (see :data:`FEATURES`).
+    """
+    h, w = mask.shape
+    if not sample.any():
+        sample = mask if mask.any() else np.ones_like(mask)
+    rows, cols = np.nonzero(sample)
+    pixels = lab[sample]
+    skin = skin_mask(lab)
+    nearest = ((pixels[:, None, :] - centers[None, :, :]) ** 2).sum(-1).argmin(1)
+    values: list[float] = []
+    for i in range(TOP_COLORS):
+        mine = nearest == i
+        if i < len(centers) and mine.any():
+            y, x = rows[mine] / h, cols[mine] / w
+            values += [float(y.mean()), float(y.std()), float(np.abs(x - 0.5).mean())]
+            values.append(float(skin[rows[mine], cols[mine]].mean()))
+        else:
+            values += [np.nan] * 4
+    mask_rows, mask_cols = np.nonzero(mask) if mask.any() else (rows, cols)
+    top, bottom = np.percentile(mask_rows, (25, 75))
+    left, right = np.percentile(mask_cols, (25, 75))
+    core = (rows >= top) & (rows <= bottom) & (cols >= left) & (cols <= right)
+    skinless = ~skin[rows, cols]
+    for chosen in (core, skinless):
+        median = np.median(pixels[chosen] if chosen.sum() > 10 else pixels, axis=0)
+        values += [float(median[0]), float(median[1]), float(median[2])]
+        values.append(float(np.hypot(median[1], median[2])))
+    values.append(float((skin & mask).sum() / max(1, mask.sum())))
+    values += [float(mask_rows.min() / h), float(mask_rows.max() / h)]
+    values.append(float((mask_rows.max() - mask_rows.min()) / h))
+    return values
 
 
 @dataclass(frozen=True, slots=True)
