@@ -18,6 +18,7 @@ table's term) when the photo is too mixed to name with confidence.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -267,3 +268,15 @@ class ColorNamer:
 def load_namer(path: Path = DEFAULT_MODEL) -> ColorNamer | None:
     """The namer saved at ``path`` (the package's own by default); ``None`` when absent."""
     return ColorNamer.load(path) if path.exists() else None
+
+
+def namer_version(path: Path | None) -> str:
+    """A short name of the namer at ``path`` for results it named: ``cn`` and 8 hex digits of
+    its file's SHA-256, or ``table`` when there is none (the ISCC-NBS table's terms).
+
+    Stored beside a tagger's version, it makes colours named by another namer stale, so that
+    ``atelier tag`` names them again after ``train-colours`` or an upgrade.
+    """
+    if path is None or not path.exists():
+        return "table"
+    return "cn" + hashlib.sha256(path.read_bytes()).hexdigest()[:8]

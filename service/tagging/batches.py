@@ -47,8 +47,12 @@ def batched(items: Iterable[PhotoWork], size: int = BATCH) -> Iterator[list[Phot
         yield batch
 
 
-def tag_batch(tagger: Tagger, batch: Sequence[PhotoWork]) -> list[ArticleVision | None]:
-    """Vision results of each readable photo of a batch (None for failed ones)."""
+def tag_batch(
+    tagger: Tagger, batch: Sequence[PhotoWork], version: str | None = None
+) -> list[ArticleVision | None]:
+    """Vision results of each readable photo of a batch (None for failed ones), stored under
+    ``version`` (the tagger's when None).
+    """
     readable = [w for w in batch if w.pixels is not None]
     textures = None
     if readable and tagger.uses_texture:
@@ -65,5 +69,5 @@ def tag_batch(tagger: Tagger, batch: Sequence[PhotoWork]) -> list[ArticleVision 
             g: tuple(VisionTag(t.label, t.score, t.confident) for t in values)
             for g, values in photo_tags.items()
         }
-        results.append(ArticleVision(work.colours, groups, tagger.version))
+        results.append(ArticleVision(work.colours, groups, version or tagger.version))
     return results

@@ -1,9 +1,10 @@
 """The tag stage: tag every catalogue article that has a photo, skipping up-to-date ones.
 
-An article is up to date when ``vision_tagged`` says the current model already tagged the same
-image file (same path and byte size). Each article is tagged from its first photo (the lowest
-image id: feeds list the packshot first). Results are written batch by batch, so an interrupted
-run keeps what it finished and the next run resumes.
+An article is up to date when ``vision_tagged`` says the current model, with the current colour
+namer (:func:`results_version`), already tagged the same image file (same path and byte size).
+Each article is tagged from its first photo (the lowest image id: feeds list the packshot
+first). Results are written batch by batch, so an interrupted run keeps what it finished and
+the next run resumes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from service.store.models import ProductImage
 from service.store.vision_models import VisionTagged
 from service.tagging.batches import analysed, batched, tag_batch
 from service.tagging.writer import TaggedArticle, write_results
-from vision.color_namer import DEFAULT_MODEL
+from vision.color_namer import DEFAULT_MODEL, namer_version
 from vision.tagger.predict import Tagger
 
 #: Called with (done, total) after every batch.
@@ -87,13 +88,19 @@ def pending_articles(
     return (todo[:limit] if limit is not None else todo), len(rows), up_to_date
 
 
+def results_version(tagger: Tagger, color_namer: Path | None) -> str:
+    """The version stored with results: the tagger's and the colour namer's (``+cn…``)."""
+    return f"{tagger.version}+{namer_version(color_namer)}"
+
+
 def tag_catalogue(
     engine: Engine, tagger: Tagger, options: TagOptions, progress: TagProgress | None = None
 ) -> TagSummary:
     """Tag pending articles and store colours and tags; returns what was done."""
     start = time.perf_counter()
-    todo, candidates, up_to_date = pending_articles(engine, tagger.version, options.limit)
-    summary = TagSummary(tagger.version, candidates, up_to_date)
+    version = results_version(tagger, options.color_namer)
+    todo, candidates, up_to_date = pending_articles(engine, version, options.limit)
+    summary = TagSummary(version, candidates, up_to_date)
     works = analysed(
         [Path(p) for _, p, _ in todo],
         tagger.image_size,
@@ -106,7 +113,7 @@ def tag_catalogue(
         stored = []
         rows = todo[done : done + len(batch)]
         for (article, _, size), work, vision in zip(
-            rows, batch, tag_batch(tagger, batch), strict=True
+            rows, batch, tag_batch(tagger, batch, version), strict=True
         ):
             if vision is None:
                 summary.failed += 1

@@ -18,7 +18,7 @@ from service.settings import Settings
 from service.store import Article, ProductImage, Style, create_store_engine, upgrade
 from service.tagging.home import color_namer_in_use
 from service.tagging.results import load_vision_results
-from vision.color_namer import ColorNamer
+from vision.color_namer import DEFAULT_MODEL, ColorNamer, namer_version
 from vision.tagger.weighting import Weighting
 
 FIELDS = ["article_id", "style_code", "category", "slot", "gender", "pattern", "neckline",
@@ -178,6 +178,17 @@ def test_tag_stores_results_and_skips_up_to_date_articles(
     vision = results[rows[0]["article_id"]]
     assert vision.colours[0].basic == "red"
     assert vision.tags["category"][0].label in {"sweater", "trousers"}
+    assert vision.model_version.endswith("+" + namer_version(DEFAULT_MODEL))
+    # another colour namer (retrained into ATELIER_HOME) names every colour again
+    retrained = home / "vision" / "color_namer.txt"
+    retrained.write_bytes(DEFAULT_MODEL.read_bytes() + b"\n")
+    third = run(home, "tag", "--workers", "1")
+    summary = json.loads(third.stdout[third.stdout.index("{") :])
+    assert (summary["up_to_date"], summary["tagged"]) == (0, 6)
+    assert load_vision_results(engine)[rows[0]["article_id"]].model_version.endswith(
+        "+" + namer_version(retrained)
+    )
+    retrained.unlink()
     engine.dispose()
 
 
