@@ -24,11 +24,19 @@ from sqlalchemy import (
     cast,
     func,
     select,
+    text,
     update,
 )
 
 from service.ingest.report import IngestReport
-from service.store.bulk import datetime_param, insert_ignore
+from service.store.bulk import (
+    copy_rows,
+    datetime_param,
+    foreign_keys,
+    insert_ignore,
+    restore_unique,
+    unique_constraint,
+)
 from service.store.models import Article, ArticleAttributes, Customer, Event, ProductImage, Style
 
 EVENT_COLUMNS = (
@@ -109,6 +117,7 @@ class CatalogueWriter:
         self._articles: dict[str, int] | None = None
         self._customers: dict[str, int] | None = None
         self._styles: dict[tuple[str, str], int] | None = None
+        self._copy_events = False  # see bulk_events
 
     # -- id maps ----------------------------------------------------------------------------
 
@@ -353,7 +362,8 @@ class CatalogueWriter:
             keyed = ((r[0], ids[r[1]], *r[2:]) for r in events)
         counts = self.report.counts("events")
         counts.read += len(events)
-        counts.written += insert_ignore(
+        insert = copy_rows if self._copy_events else insert_ignore
+        counts.written += insert(
             self.connection,
             Event.__table__,  # type: ignore[arg-type]
             EVENT_COLUMNS,
@@ -366,8 +376,9 @@ class CatalogueWriter:
 
         Inserting into an index keyed by customer costs a random page access per row; building
         it once at the end is several times faster when the load is large compared with what
-        is stored. Both steps happen inside the run's transaction, so a failed run restores
-        the index with everything else.
+        is stored. On an empty PostgreSQL table the unique key is lifted too, and events are
+        copied straight in. Every step happens inside the run's transaction, so a failed run
+        restores the indexes and the key with everything else.
         """
         stored = self._max_id(Event)
         deferred = expected_rows >= BULK_LOAD_ROWS and expected_rows >= stored // 2
@@ -375,7 +386,28 @@ class CatalogueWriter:
         indexes = [i for i in table.indexes if not i.unique] if deferred else []
         for index in indexes:
             index.drop(self.connection)
+        # Into an empty PostgreSQL table, a large load is copied straight in without the unique
+        # key and the foreign keys: the per-row conflict checks of INSERT ... ON CONFLICT and
+        # the per-row foreign-key triggers were the bound (the server at 82% of a core,
+        # bench/ingest.py). Nothing stored can conflict; the keys come back at the end, each
+        # checked in one pass. The lifted keys lock the (empty) table until the run commits.
+        key = None
+        if deferred and stored == 0 and self.connection.dialect.name == "postgresql":
+            key = unique_constraint(self.connection, table.name, "dedup_key")
+        references = foreign_keys(self.connection, table.name) if key is not None else {}
+        if key is not None:
+            for name in [key, *references]:
+                self.connection.execute(text(f"ALTER TABLE {table.name} DROP CONSTRAINT {name}"))
+            self._copy_events = True
         yield
+        if key is not None:
+            self._copy_events = False
+            removed = restore_unique(self.connection, table.name, "dedup_key", key)
+            self.report.counts("events").written -= removed
+            for name, definition in references.items():
+                self.connection.execute(
+                    text(f"ALTER TABLE {table.name} ADD CONSTRAINT {name} {definition}")
+                )
         for index in indexes:
             index.create(self.connection)
 

@@ -82,6 +82,11 @@ def run_ingest(
     started = datetime.now()
     clock = time.perf_counter()
     with engine.connect() as connection, _trusted_references(connection), connection.begin():
+        if connection.dialect.name == "sqlite":
+            # pysqlite opens a transaction only before INSERT/UPDATE/DELETE: the index a large
+            # load drops first (CatalogueWriter.bulk_events) would be dropped for good, outside
+            # the run, and a failed run would leave the store without it.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         context = IngestContext(
             writer=CatalogueWriter(connection, report),
             report=report,

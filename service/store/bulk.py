@@ -2,7 +2,9 @@
 
 The ORM is the right tool for a handful of rows; ingesting millions of events needs the
 driver's own bulk path: ``executemany`` of ``INSERT OR IGNORE`` on SQLite, and ``COPY`` into a
-staging table followed by ``INSERT ... ON CONFLICT DO NOTHING`` on PostgreSQL.
+staging table followed by ``INSERT ... ON CONFLICT DO NOTHING`` on PostgreSQL. Into an empty
+PostgreSQL table a large load is ``COPY``-ed straight in with its unique key lifted
+(:func:`copy_rows`), and the key is put back at the end (:func:`restore_unique`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, text
+from sqlalchemy.exc import IntegrityError
 
 # SQLAlchemy's own storage format for DateTime on SQLite: rows written here must read back
 # through the ORM exactly like rows the ORM wrote itself.
@@ -76,3 +79,78 @@ def _copy_then_insert(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} ON CONFLICT DO NOTHING"
         )
         return int(cursor.rowcount)
+
+
+def copy_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """``COPY`` ``rows`` straight into a PostgreSQL ``table`` (no conflict checks).
+
+    Only for a table whose unique keys are lifted for the load (:func:`unique_constraint`,
+    :func:`restore_unique`): a duplicate would otherwise fail the whole copy.
+
+    Returns:
+        How many rows were copied.
+    """
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    copied = 0
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+            copied += 1
+    return copied
+
+
+def unique_constraint(connection: Connection, table: str, column: str) -> str | None:
+    """The name of PostgreSQL's unique constraint on ``table.column``, if there is one."""
+    found = connection.execute(
+        text(
+            "SELECT c.conname FROM pg_constraint c JOIN pg_attribute a "
+            "ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
+            "WHERE c.conrelid = CAST(:table AS regclass) AND c.contype = 'u' "
+            "AND a.attname = :column AND array_length(c.conkey, 1) = 1"
+        ),
+        {"table": table, "column": column},
+    ).scalar()
+    return str(found) if found is not None else None
+
+
+def foreign_keys(connection: Connection, table: str) -> dict[str, str]:
+    """PostgreSQL's foreign-key constraints of ``table``: name → definition (as
+    ``pg_get_constraintdef`` writes it, ready for ``ADD CONSTRAINT``).
+    """
+    rows = connection.execute(
+        text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = CAST(:table AS regclass) AND contype = 'f' ORDER BY conname"
+        ),
+        {"table": table},
+    )
+    return {str(name): str(definition) for name, definition in rows}
+
+
+def restore_unique(connection: Connection, table: str, column: str, name: str) -> int:
+    """Put PostgreSQL's unique constraint ``name`` back on ``table.column``.
+
+    Rows the load copied twice (a client's event re-sent within one file) are removed first,
+    keeping the earliest (lowest ``id``); that is tried only when adding the constraint fails.
+
+    Returns:
+        How many duplicate rows were removed.
+    """
+    add = text(f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({column})")
+    try:
+        with connection.begin_nested():
+            connection.execute(add)
+        return 0
+    except IntegrityError:
+        removed = connection.execute(
+            text(
+                f"DELETE FROM {table} a USING {table} b "
+                f"WHERE a.{column} = b.{column} AND a.id > b.id"
+            )
+        ).rowcount
+        connection.execute(add)
+        return int(removed)
