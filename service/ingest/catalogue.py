@@ -340,7 +340,9 @@ class CatalogueWriter:
         customers = (
             events.customers if isinstance(events, EventColumns) else [row[1] for row in events]
         )
-        missing = set(customers) - ids.keys()
+        # set.difference(dict) looks each of the block's ids up in the map; `- ids.keys()`
+        # walked the whole map (1.37M customers at full size) for every block
+        missing = set(customers).difference(ids)
         if missing:
             self.report.counts("customers").read += len(missing)
             self._insert_customers([{"external_id": c, "attributes": None} for c in missing])
