@@ -180,40 +180,46 @@ class EventBuilder:
         parsed = (article, moment, kind, count)
         if any(p is not None and p.failed for p in parsed):
             return None
-        amounts: list[float | None] | None = [None] * n
+        amounts: list[float | None] = [None] * n
+        amount_texts: pa.Array | str = "None"
         if ip is not None:
-            amounts = _amounts(table.column(ip))
-        if amounts is None:
-            return None
+            prices = _amounts(table.column(ip))
+            if prices is None:
+                return None
+            amounts = prices.to_pylist()
+            amount_texts = _texts(prices, str)
         moments: list[_Moment] = moment.values
         if any(m.day is None for m in moments):
             return None
         days = moment.take([m.day.toordinal() for m in moments])  # type: ignore[union-attr]
         customers = customer_column.to_pylist()
-        articles = article.pick(lambda resolved: resolved[0])
         kinds = kind.pick(lambda k: k[0]) if kind else ["purchase"] * n
         counts = count.pick(None) if count else [1] * n
         channels: list[str | None] = [None] * n
+        channel_texts: pa.Array | str = "None"
         if ich is not None:
-            channels = [c or None for c in table.column(ich).to_pylist()]
-        isos = moment.pick(lambda m: m.iso)
-        source = self.source
-        contents = [
-            f"{source}|{i}|{c}|{a}|{k}|{q}|{p}|{ch}"
-            for i, c, a, k, q, p, ch in zip(
-                isos, customers, articles, kinds, counts, amounts, channels, strict=False
-            )
-        ]
+            channel_column = table.column(ich).combine_chunks()
+            channels = [c or None for c in channel_column.to_pylist()]
+            given = pc.fill_null(pc.greater(pc.utf8_length(channel_column), 0), False)
+            channel_texts = pc.if_else(given, channel_column, "None")
+        # A row's identity is the text f"{source}|{iso}|{customer}|{article}|{kind}|{count}|
+        # {price}|{channel}" of its Python values (what :meth:`build` hashes); it is joined
+        # here by Arrow from each distinct value's text, not formatted row by row.
+        contents = pc.binary_join_element_wise(
+            self.source,
+            moment.texts(lambda m: m.iso),
+            customer_column.combine_chunks().cast(pa.string()),
+            article.texts(lambda resolved: resolved[0]),
+            kind.texts(lambda k: k[0]) if kind else "purchase",
+            count.texts(str) if count else "1",
+            amount_texts,
+            channel_texts,
+            "|",
+        )
         ordinals = self.counter.ordinals_in_order(days, contents)
         if ordinals is None:
             return None
-        blake2b = hashlib.blake2b
-        keys = [
-            prefix + blake2b((f"{t}\x1f{o}" if o else t).encode(), digest_size=12).digest()
-            for prefix, t, o in zip(
-                moment.pick(lambda m: m.prefix), contents, ordinals.tolist(), strict=True
-            )
-        ]
+        keys = _content_keys(moment.pick(lambda m: m.prefix), contents, ordinals)
         good = EventColumns(
             keys,
             customers,
@@ -223,7 +229,7 @@ class EventBuilder:
             counts,
             amounts,
             channels,
-            source,
+            self.source,
         )
         return good, []
 
@@ -287,6 +293,10 @@ class _Distinct:
         table[:] = chosen
         return table[self.indices].tolist()  # type: ignore[no-any-return]
 
+    def texts(self, text: Callable[[Any], str]) -> pa.Array:
+        """Each row's ``text`` of its parsed value, as an Arrow string array."""
+        return pa.array([text(v) for v in self.values], pa.string()).take(self.indices)
+
 
 def _distinct(column: pa.ChunkedArray, parse: Callable[[Any], Any]) -> _Distinct:
     """Parse each distinct value of ``column`` once; ``failed`` when any gives a problem (str).
@@ -317,8 +327,8 @@ def _count(value: str | None) -> int | str:
     return _quantity(value) if value else 1
 
 
-def _amounts(column: pa.ChunkedArray) -> list[float | None] | None:
-    """Each row's price (``None`` when empty), or ``None`` when any is not a valid price."""
+def _amounts(column: pa.ChunkedArray) -> pa.Array | None:
+    """Each row's price (null when empty), or ``None`` when any is not a valid price."""
     given = pc.fill_null(pc.greater(pc.utf8_length(column), 0), False)
     try:
         # Arrow's parse is correctly rounded, as float() is: the same floats, the same keys.
@@ -328,7 +338,23 @@ def _amounts(column: pa.ChunkedArray) -> list[float | None] | None:
     valid = pc.and_(pc.greater_equal(values, 0.0), pc.less(values, 1e9))
     if not pc.all(valid).as_py():
         return None
-    return pc.if_else(given, values, None).to_pylist()  # type: ignore[no-any-return]
+    return pc.if_else(given, values, None).combine_chunks()
+
+
+def _texts(values: pa.Array, text: Callable[[Any], str]) -> pa.Array:
+    """``text`` of each row's Python value (``None`` for nulls), made once per distinct value."""
+    encoded = pc.dictionary_encode(values, null_encoding="encode")
+    texts = pa.array([text(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return texts.take(encoded.indices)
+
+
+def _content_keys(prefixes: list[bytes], contents: pa.Array, ordinals: np.ndarray) -> list[bytes]:
+    """The keys :func:`~service.ingest.keys.content_key` gives each row, from its identity text."""
+    blake2b = hashlib.blake2b
+    texts = contents.cast(pa.binary()).to_pylist()
+    for i in np.flatnonzero(ordinals).tolist():
+        texts[i] += b"\x1f%d" % ordinals[i]
+    return [p + blake2b(t, digest_size=12).digest() for p, t in zip(prefixes, texts, strict=True)]
 
 
 def _bad_type(value: Value) -> str:

@@ -14,10 +14,13 @@ date and date-ordered feeds append to the end of the unique index) and 12 bytes 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _ID_PREFIX = b"\0\0\0\0"
 
@@ -79,12 +82,14 @@ class OccurrenceCounter:
         self._day = day
         return True
 
-    def ordinals_in_order(self, days: np.ndarray, contents: list[str]) -> np.ndarray | None:
+    def ordinals_in_order(
+        self, days: np.ndarray, contents: Sequence[str] | pa.Array
+    ) -> np.ndarray | None:
         """The ordinals :meth:`ordinal` would give a run of rows, computed a block at a time.
 
         Args:
             days: Each row's day as a proleptic ordinal.
-            contents: Each row's content.
+            contents: Each row's content (a list, or an Arrow string array).
 
         Returns:
             The ordinals, or ``None`` (and nothing counted) when the run's days go back, among
@@ -95,15 +100,15 @@ class OccurrenceCounter:
             return None
         if current is not None and int(days[0]) < current:
             return None
-        contents_codes, distinct = pd.factorize(pd.Series(contents, dtype=object))
+        contents_codes, distinct = _codes(contents)
         # identical rows: the same content on the same day
-        codes = (days.astype(np.int64) - int(days[0])) * len(distinct) + contents_codes
+        codes = (days.astype(np.int64) - int(days[0])) * distinct + contents_codes
         ordinals = pd.Series(codes).groupby(codes).cumcount().to_numpy().copy()
         if current is not None and int(days[0]) == current and self._counts:
             counts = self._counts
             same = np.flatnonzero(days == current)
             ordinals[same] += np.fromiter(
-                (counts.get(contents[i], 0) for i in same), np.int64, len(same)
+                (counts.get(c, 0) for c in _texts_at(contents, same)), np.int64, len(same)
             )
         last = int(days[-1])
         left = {int(d) for d in np.unique(days)} - {last}
@@ -113,7 +118,24 @@ class OccurrenceCounter:
         if current is None or current != last:
             self._counts = {}
         counts = self._counts
-        for i in np.flatnonzero(days == last).tolist():
-            counts[contents[i]] = int(ordinals[i]) + 1
+        rows = np.flatnonzero(days == last)
+        for content, seen in zip(_texts_at(contents, rows), ordinals[rows].tolist(), strict=True):
+            counts[content] = seen + 1
         self._day = date.fromordinal(last)
         return ordinals
+
+
+def _codes(contents: Sequence[str] | pa.Array) -> tuple[np.ndarray, int]:
+    """A code per row (equal contents, equal codes) and how many distinct contents there are."""
+    if isinstance(contents, pa.Array):
+        encoded = pc.dictionary_encode(contents)
+        return encoded.indices.to_numpy(zero_copy_only=False), len(encoded.dictionary)
+    codes, distinct = pd.factorize(pd.Series(contents, dtype=object))
+    return codes, len(distinct)
+
+
+def _texts_at(contents: Sequence[str] | pa.Array, rows: np.ndarray) -> list[str]:
+    """The contents of the rows at ``rows``."""
+    if isinstance(contents, pa.Array):
+        return contents.take(rows).to_pylist()  # type: ignore[no-any-return]
+    return [contents[i] for i in rows.tolist()]

@@ -81,3 +81,32 @@ def test_a_block_with_any_bad_or_undated_row_goes_to_the_row_path(column: str, v
     builder = EventBuilder({"A1": 1}, "shop", lambda t: t, datetime(2024, 3, 1))
 
     assert builder.build_columns(pa.table(data), (1, 2, 0, None, None, 3, None, None)) is None
+
+
+def test_blocks_of_columns_give_the_row_paths_keys_across_block_boundaries() -> None:
+    header = ("t", "c", "a", "e", "q", "p", "ch")
+    columns: Columns = (1, 2, 0, 3, 4, 5, 6, None)
+    rows = [
+        ["2024-02-01", "u1", "A1", "purchase", "1", "5", "2"],
+        ["2024-02-02", "u1", "A1", "", "2", "0.1", ""],
+        ["2024-02-02", "u1", "A1", "", "2", "0.1", ""],  # the same purchase twice
+        # the next block begins on the same day with the same purchase a third time
+        ["2024-02-02", "u1", "A1", "", "2", "0.1", ""],
+        ["2024-02-02", "u2", "A2", "View", "", "", "1"],
+        ["2024-02-03", "u2", "A2", "view", "3", "1e-05", "1"],
+    ]
+
+    def builder() -> EventBuilder:
+        return EventBuilder({"A1": 1, "A2": 2}, "shop", lambda t: t, datetime(2024, 3, 1))
+
+    by_rows, _ = builder().build([list(r) for r in rows], list(range(2, 8)), columns)
+    by_columns = builder()
+    blocks = []
+    for part in (rows[:3], rows[3:]):
+        table = pa.table({name: [row[i] for row in part] for i, name in enumerate(header)})
+        built = by_columns.build_columns(table, columns)
+        assert built is not None
+        blocks.extend(zip(*astuple(built[0])[:-1], strict=True))
+
+    assert blocks == [r[:-1] for r in by_rows]
+    assert len({row[0] for row in blocks}) == len(rows)
