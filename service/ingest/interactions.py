@@ -6,14 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from service.ingest.background import BackgroundWriter
-from service.ingest.catalogue import EventColumns
-from service.ingest.events import Columns, EventBuilder
-from service.ingest.reading import ColumnChunk, TableReader
-from service.ingest.report import BadRow
+from service.ingest.building import BlockBuilderProcess, BuildSpec, BuiltBlock, Events, built_blocks
+from service.ingest.events import Columns
+from service.ingest.reading import TableReader
 from service.ingest.run import IngestContext
+
+#: Files of this many rows or more (estimated) are built in a helper process: starting one
+#: costs about a second, which a file this size repays several times over.
+HELPER_MIN_ROWS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -61,50 +63,58 @@ def ingest_interactions(
 ) -> None:
     """Stream ``path`` into events, chunk by chunk, skipping rows already stored.
 
-    Chunks are parsed and checked on this thread while the previous chunk is written on a
-    background thread. Large loads defer the events' secondary index to the end.
+    A large file is read and built in a helper process while this one stores
+    (:mod:`service.ingest.building`); a small one is built on this thread while the previous
+    chunk is written on a background thread. Large loads defer the events' secondary index to
+    the end.
 
     Args:
         context: The run.
         path: A CSV or Parquet file.
         feed: Which columns mean what.
-        normalise_article: Turns a raw article id into the catalogue's form (e.g. zero-padding).
+        normalise_article: Turns a raw article id into the catalogue's form (e.g. zero-padding);
+            a module-level function, so that a helper process can use it.
     """
-    reader = TableReader(
-        path,
-        (feed.customer, feed.article),
-        lambda bad: context.bad_row(bad, "events"),
-        context.options.chunk_rows,
-    )
-    columns = feed.columns(reader.columns)
+    required = (feed.customer, feed.article)
+    reader = TableReader(path, required, lambda bad: context.bad_row(bad, "events"))
     writer = context.writer
-    builder = EventBuilder(
+    spec = BuildSpec(
+        path,
+        required,
+        context.options.chunk_rows,
+        feed.columns(reader.columns),
         writer.article_ids,
         feed.source,
-        writer.timestamp,
+        writer.connection.dialect.name,
         default_time=datetime.now().replace(microsecond=0),
         normalise_article=normalise_article,
     )
     writer.customer_ids  # noqa: B018  # load the map here, not on the writer thread
-    name = str(path)
+    expected = _expected_rows(reader)
+    helper = context.options.helper_process
+    if helper is None:
+        helper = expected >= HELPER_MIN_ROWS
     with (
-        writer.bulk_events(expected_rows=_expected_rows(reader)),
+        writer.bulk_events(expected_rows=expected),
         context.progress.task(f"events in {path.name}", reader.size) as task,
-        BackgroundWriter[list[tuple[Any, ...]] | EventColumns](writer.write_events) as background,
     ):
-        for block in reader.blocks():
-            built: tuple[list[tuple[Any, ...]] | EventColumns, list[tuple[int, str]]] | None
-            built = None
-            if isinstance(block, ColumnChunk):
-                built = builder.build_columns(block.table, columns)
-            if built is None:  # a bad row, or what only the row loop covers
-                chunk = block.rows() if isinstance(block, ColumnChunk) else block
-                built = builder.build(chunk.rows, chunk.lines, columns)
-            good, bad = built
-            for line, problem in bad:
-                context.bad_row(BadRow(name, line, problem), "events")
-            background.submit(good)
-            task.update(block.position)
+        if helper:
+            with BlockBuilderProcess(spec) as blocks:
+                for block in blocks:
+                    _report(context, block)
+                    writer.write_events(block.events)
+                    task.update(block.position)
+            return
+        with BackgroundWriter[Events](writer.write_events) as background:
+            for block in built_blocks(spec):
+                _report(context, block)
+                background.submit(block.events)
+                task.update(block.position)
+
+
+def _report(context: IngestContext, block: BuiltBlock) -> None:
+    for bad in block.bad:
+        context.bad_row(bad, "events")
 
 
 def _expected_rows(reader: TableReader) -> int:

@@ -28,6 +28,9 @@ class IngestOptions:
     """Fail on the first bad row (storing nothing) instead of skipping and counting it."""
     chunk_rows: int = DEFAULT_CHUNK_ROWS
     """Rows read and written per chunk; memory grows with it, not with the file."""
+    helper_process: bool | None = None
+    """Build events files in a helper process while this one stores them (``None``: only
+    files large enough to repay starting one; see :mod:`service.ingest.building`)."""
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Table, text
@@ -20,10 +21,18 @@ from sqlalchemy.exc import IntegrityError
 # through the ORM exactly like rows the ORM wrote itself.
 SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
+#: Values bound per SQLite ``INSERT`` statement at most.
+_SQLITE_VALUES = 900
+
 
 def datetime_param(connection: Connection, value: datetime) -> Any:
     """``value`` as the driver-level parameter :func:`insert_ignore` expects."""
-    if connection.dialect.name == "sqlite":
+    return driver_datetime(connection.dialect.name, value)
+
+
+def driver_datetime(dialect: str, value: datetime) -> Any:
+    """``value`` as the driver-level parameter for a store of SQLAlchemy ``dialect``."""
+    if dialect == "sqlite":
         return value.strftime(SQLITE_DATETIME_FORMAT)
     return value
 
@@ -37,8 +46,9 @@ def insert_ignore(
         connection: An open connection inside the caller's transaction.
         table: The target table.
         columns: The column names, in the order of each row's values.
-        rows: Driver-level values (see :func:`datetime_param`); an iterator is consumed once,
-            without being held in memory as a list.
+        rows: Driver-level values (see :func:`datetime_param`); an iterator is consumed once
+            (on SQLite its values are held as one list while they are inserted: pass a block
+            at a time).
 
     Returns:
         How many rows were inserted.
@@ -48,13 +58,32 @@ def insert_ignore(
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
         return _copy_then_insert(connection, table.name, names, rows)
-    marks = ", ".join("?" * len(columns))
     raw = connection.connection.driver_connection
     assert raw is not None
+    width = len(columns)
+    one = f"({', '.join('?' * width)})"
+    insert = f"INSERT OR IGNORE INTO {table.name} ({names}) VALUES "
+    # Many rows per statement: executing a statement costs more than binding its values, and
+    # 900 values stay under every SQLite build's limit on parameters (999 before 3.32).
+    per_statement = max(1, _SQLITE_VALUES // width)
+    flat = list(chain.from_iterable(rows))
+    whole = len(flat) // (width * per_statement) * (width * per_statement)
+    step = width * per_statement
     cursor = raw.cursor()
     try:
-        cursor.executemany(f"INSERT OR IGNORE INTO {table.name} ({names}) VALUES ({marks})", rows)
-        return max(0, int(cursor.rowcount))
+        written = 0
+        if whole:
+            cursor.executemany(
+                insert + ", ".join([one] * per_statement),
+                [flat[i : i + step] for i in range(0, whole, step)],
+            )
+            written += max(0, int(cursor.rowcount))
+        if whole < len(flat):
+            cursor.executemany(
+                insert + one, [flat[i : i + width] for i in range(whole, len(flat), width)]
+            )
+            written += max(0, int(cursor.rowcount))
+        return written
     finally:
         cursor.close()
 

@@ -1,0 +1,183 @@
+"""Reading and building a large events file in a helper process, while this one stores.
+
+Building a block (parsing, checking, keying) and storing it are both Python work that holds the
+GIL for most of each row (SQLite binds every parameter under it; ``COPY`` formats every row under
+it), so on threads they take turns rather than overlapping: a large load ran at about one core
+(bench/ingest.py). A helper process reads and builds the blocks in order and hands each one over
+a bounded queue; this process only stores them, so the two use both cores.
+
+The helper holds no database connection: it gets the catalogue's article ids and the driver's
+timestamp form up front, and returns each block's events and bad rows. Memory stays bounded:
+at most :data:`QUEUE_DEPTH` blocks wait between the two.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import queue
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from service.ingest.catalogue import EventColumns
+from service.ingest.events import Columns, EventBuilder
+from service.ingest.reading import ColumnChunk, RowChunk, TableReader
+from service.ingest.report import BadRow
+from service.store.bulk import driver_datetime
+
+#: Built blocks that may wait for the store; each is one chunk of rows.
+QUEUE_DEPTH = 3
+
+#: Seconds to wait for the helper's next block before checking that it is still alive.
+_POLL_S = 1.0
+
+Events = list[tuple[Any, ...]] | EventColumns
+
+
+@dataclass(frozen=True)
+class BuildSpec:
+    """Everything the helper needs to read and build one file (picklable).
+
+    Attributes:
+        path: The file.
+        required: Columns the file must have.
+        chunk_rows: Rows per block.
+        columns: Positions of the feed's fields (see :class:`~service.ingest.events.Columns`).
+        articles: External article id → surrogate key.
+        source: The feed's name.
+        dialect: The store's SQLAlchemy dialect name (the timestamps' driver form).
+        default_time: The time of rows without a timestamp.
+        normalise_article: A module-level function turning raw article ids into the
+            catalogue's form, or ``None``.
+    """
+
+    path: Path
+    required: tuple[str, ...]
+    chunk_rows: int
+    columns: Columns
+    articles: dict[str, int]
+    source: str
+    dialect: str
+    default_time: datetime
+    normalise_article: Callable[[str], str] | None = None
+
+
+@dataclass(frozen=True)
+class BuiltBlock:
+    """One block's events, its bad rows (in file order) and how far into the file it ends."""
+
+    events: Events
+    bad: list[BadRow]
+    position: int
+
+
+def build_block(
+    builder: EventBuilder, block: RowChunk | ColumnChunk, columns: Columns
+) -> tuple[Events, list[tuple[int, str]]]:
+    """A block's events and ``(line, problem)`` of its bad rows: by columns where it can."""
+    built = builder.build_columns(block.table, columns) if isinstance(block, ColumnChunk) else None
+    if built is None:  # a bad row, or what only the row loop covers
+        chunk = block.rows() if isinstance(block, ColumnChunk) else block
+        return builder.build(chunk.rows, chunk.lines, columns)
+    return built
+
+
+def built_blocks(spec: BuildSpec) -> Iterator[BuiltBlock]:
+    """The file's blocks, read and built in order (what the helper runs; also usable inline)."""
+    reader_bad: list[BadRow] = []
+    reader = TableReader(spec.path, spec.required, reader_bad.append, spec.chunk_rows)
+    builder = EventBuilder(
+        spec.articles,
+        spec.source,
+        partial(driver_datetime, spec.dialect),
+        default_time=spec.default_time,
+        normalise_article=spec.normalise_article,
+    )
+    name = str(spec.path)
+    for block in reader.blocks():
+        events, bad = build_block(builder, block, spec.columns)
+        found = [*reader_bad, *(BadRow(name, line, problem) for line, problem in bad)]
+        reader_bad.clear()
+        yield BuiltBlock(events, found, block.position)
+
+
+def _helper(spec: BuildSpec, out: Any) -> None:
+    """The helper process: every block, then ``None``; or the error that stopped it."""
+    try:
+        for block in built_blocks(spec):
+            out.put(block)
+        out.put(None)
+    except BaseException as exc:  # handed to the storing process, which raises it
+        out.put(_HelperError(exc))
+
+
+class _HelperError:
+    """An exception raised in the helper, in a form that always crosses the process boundary."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        self.exc: BaseException | None = exc
+        try:
+            pickle.dumps(exc)
+        except Exception:  # an exception that cannot be pickled travels as text
+            self.exc = None
+
+    def error(self) -> BaseException:
+        return self.exc if self.exc is not None else RuntimeError(self.text)
+
+
+class BlockBuilderProcess:
+    """Builds a file's blocks in a helper process; iterate over it for :class:`BuiltBlock`.
+
+    Use it as a context manager: leaving the block stops the helper, whether or not every block
+    was taken (a strict run that stops at a bad row, an error while storing).
+
+    Raises:
+        BaseException: Whatever stopped the helper (raised while iterating).
+    """
+
+    def __init__(self, spec: BuildSpec) -> None:
+        context = multiprocessing.get_context("spawn")  # no fork of a process holding a store
+        self._queue: Any = context.Queue(maxsize=QUEUE_DEPTH)
+        self._process = context.Process(
+            target=_helper, args=(spec, self._queue), name="atelier-build", daemon=True
+        )
+
+    def __enter__(self) -> BlockBuilderProcess:
+        self._process.start()
+        return self
+
+    def __iter__(self) -> Iterator[BuiltBlock]:
+        while True:
+            try:
+                item = self._queue.get(timeout=_POLL_S)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    raise RuntimeError(
+                        f"the ingestion helper process stopped (exit code "
+                        f"{self._process.exitcode}) before it finished the file"
+                    ) from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, _HelperError):
+                raise item.error()
+            yield item
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._queue.close()
+        self._queue.cancel_join_thread()

@@ -1,0 +1,92 @@
+"""Events files built in a helper process while the run stores them: the same events, the same
+bad rows, strict runs and the helper's own errors handled as on one thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ingest_samples import count, write
+from sqlalchemy import Engine, select
+
+from service.errors import StrictModeError
+from service.ingest import IngestOptions, IngestReport, ingest_items, run_ingest
+from service.ingest.generic import interactions_feed
+from service.ingest.interactions import ingest_interactions
+from service.ingest.run import Step
+from service.store import Event
+
+ITEMS = "item_id,name,category\nA1,Slim jeans,Jeans\nB1,Oxford shirt,Shirts\n"
+EVENTS = """\
+user_id,item_id,timestamp,event_type,price
+u1,A1,2024-03-01T10:00:00Z,purchase,9.99
+u2,B1,2024-03-02,,
+u2,B1,2024-03-02,,
+u3,NOPE,2024-03-02,,
+u3,A1,2024-03-03,view,
+u4,"B1",2024-03-04,purchase,5
+u4,B1,2024-03-04,return,x
+u5,A1,2024-03-05,,
+"""
+
+
+def _run(engine: Engine, step: Step, helper: bool, strict: bool = False) -> IngestReport:
+    # two-row chunks: every chunk boundary, column blocks and the row path (the quoted field)
+    options = IngestOptions(strict=strict, chunk_rows=2, helper_process=helper)
+    return run_ingest(engine, "test", {}, step, options)
+
+
+def _loud_article(raw: str) -> str:
+    raise ValueError(f"cannot read article id {raw!r}")
+
+
+@pytest.fixture
+def events(engine: Engine, tmp_path: Path) -> Path:
+    _run(engine, lambda c: ingest_items(c, write(tmp_path / "items.csv", ITEMS), "shop"), False)
+    return write(tmp_path / "events.csv", EVENTS)
+
+
+def test_a_helper_process_stores_the_events_and_bad_rows_of_the_thread_path(
+    engine: Engine, events: Path
+) -> None:
+    feed = interactions_feed("shop")
+
+    by_helper = _run(engine, lambda c: ingest_interactions(c, events, feed), helper=True)
+    with engine.connect() as connection:
+        keys = set(connection.scalars(select(Event.dedup_key)))
+    by_thread = _run(engine, lambda c: ingest_interactions(c, events, feed), helper=False)
+
+    assert by_helper.counts("events").written == 6 and count(engine, Event) == 6
+    assert len(keys) == 6
+    assert by_thread.counts("events").written == 0  # the same keys: nothing new
+    assert by_helper.counts("events").read == by_thread.counts("events").read == 6
+    problems = [(b.line, b.problem) for b in by_helper.bad_rows]
+    assert problems == [(b.line, b.problem) for b in by_thread.bad_rows]
+    assert [line for line, _ in problems] == [5, 8]
+    assert "NOPE" in problems[0][1] and "'x'" in problems[1][1]
+
+
+def test_a_strict_run_stops_at_the_first_bad_row_the_helper_finds(
+    engine: Engine, events: Path
+) -> None:
+    feed = interactions_feed("shop")
+
+    with pytest.raises(StrictModeError, match="line 5: unknown article 'NOPE'"):
+        _run(engine, lambda c: ingest_interactions(c, events, feed), helper=True, strict=True)
+
+    assert count(engine, Event) == 0
+
+
+def test_an_error_in_the_helper_is_raised_by_the_run_and_stores_nothing(
+    engine: Engine, events: Path
+) -> None:
+    feed = interactions_feed("shop")
+
+    def step(context):  # type: ignore[no-untyped-def]
+        ingest_interactions(context, events, feed, normalise_article=_loud_article)
+
+    with pytest.raises(ValueError, match="cannot read article id 'A1'"):
+        _run(engine, step, helper=True)
+
+    assert count(engine, Event) == 0
