@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import repeat
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -34,6 +33,7 @@ from service.store.bulk import (
     datetime_param,
     foreign_keys,
     insert_ignore,
+    insert_ignore_columns,
     restore_unique,
     unique_constraint,
 )
@@ -346,31 +346,31 @@ class CatalogueWriter:
         if missing:
             self.report.counts("customers").read += len(missing)
             self._insert_customers([{"external_id": c, "attributes": None} for c in missing])
-        keyed: Iterable[tuple[Any, ...]]
+        counts = self.report.counts("events")
+        counts.read += len(events)
+        table: Any = Event.__table__
         if isinstance(events, EventColumns):
-            keyed = zip(
+            values: list[Sequence[Any]] = [
                 events.keys,
-                map(ids.__getitem__, customers),
+                list(map(ids.__getitem__, customers)),
                 events.articles,
                 events.kinds,
                 events.times,
                 events.quantities,
                 events.prices,
                 events.channels,
-                repeat(events.source),
-                strict=False,  # the last column repeats
-            )
-        else:
-            keyed = ((r[0], ids[r[1]], *r[2:]) for r in events)
-        counts = self.report.counts("events")
-        counts.read += len(events)
+                [events.source] * len(events),
+            ]
+            if self._copy_events:
+                rows = zip(*values, strict=True)
+                counts.written += copy_rows(self.connection, table, EVENT_COLUMNS, rows)
+            else:
+                written = insert_ignore_columns(self.connection, table, EVENT_COLUMNS, values)
+                counts.written += written
+            return
+        keyed = ((r[0], ids[r[1]], *r[2:]) for r in events)
         insert = copy_rows if self._copy_events else insert_ignore
-        counts.written += insert(
-            self.connection,
-            Event.__table__,  # type: ignore[arg-type]
-            EVENT_COLUMNS,
-            keyed,
-        )
+        counts.written += insert(self.connection, table, EVENT_COLUMNS, keyed)
 
     @contextmanager
     def bulk_events(self, expected_rows: int) -> Iterator[None]:

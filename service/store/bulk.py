@@ -58,17 +58,43 @@ def insert_ignore(
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
         return _copy_then_insert(connection, table.name, names, rows)
+    return _sqlite_insert(connection, table, columns, list(chain.from_iterable(rows)))
+
+
+def insert_ignore_columns(
+    connection: Connection, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]
+) -> int:
+    """:func:`insert_ignore` with the values given column by column (lists of equal length).
+
+    On SQLite the columns are interleaved by slice assignment, without a tuple per row.
+    """
+    rows = len(values[0]) if values else 0
+    for name, column in zip(columns, values, strict=True):
+        if len(column) != rows:
+            raise ValueError(f"column {name!r} has {len(column)} values, not {rows}")
+    if connection.dialect.name == "postgresql":
+        return insert_ignore(connection, table, columns, zip(*values, strict=True))
+    width = len(columns)
+    flat: list[Any] = [None] * (rows * width)
+    for position, column in enumerate(values):
+        flat[position::width] = column
+    return _sqlite_insert(connection, table, columns, flat)
+
+
+def _sqlite_insert(
+    connection: Connection, table: Table, columns: Sequence[str], flat: list[Any]
+) -> int:
+    """``INSERT OR IGNORE`` rows given as one flat list of values, row after row."""
     raw = connection.connection.driver_connection
     assert raw is not None
     width = len(columns)
     one = f"({', '.join('?' * width)})"
-    insert = f"INSERT OR IGNORE INTO {table.name} ({names}) VALUES "
+    insert = f"INSERT OR IGNORE INTO {table.name} ({', '.join(columns)}) VALUES "
     # Many rows per statement: executing a statement costs more than binding its values, and
     # 900 values stay under every SQLite build's limit on parameters (999 before 3.32).
     per_statement = max(1, _SQLITE_VALUES // width)
-    flat = list(chain.from_iterable(rows))
-    whole = len(flat) // (width * per_statement) * (width * per_statement)
     step = width * per_statement
+    whole = len(flat) // step * step
     cursor = raw.cursor()
     try:
         written = 0

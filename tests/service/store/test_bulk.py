@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, select
 
-from service.store.bulk import insert_ignore
+from service.store.bulk import insert_ignore, insert_ignore_columns
 
 
 def _table(engine: Engine) -> Table:
@@ -40,3 +41,18 @@ def test_many_rows_are_inserted_once_each_across_statements_with_the_count_writt
     with engine.begin() as connection:
         assert insert_ignore(connection, table, ("code", "note"), rows) == 0
         assert insert_ignore(connection, table, ("code", "note"), []) == 0
+
+
+def test_values_given_by_column_are_inserted_like_rows(engine: Engine) -> None:
+    table = _table(engine)
+    codes = [f"c{i}" for i in range(150)] + ["c3"]
+    notes = [f"n{i}" for i in range(150)] + ["again"]
+    with engine.begin() as connection:
+        written = insert_ignore_columns(connection, table, ("code", "note"), [codes, notes])
+        with pytest.raises(ValueError, match="'note' has 1 values, not 2"):
+            insert_ignore_columns(connection, table, ("code", "note"), [["x", "y"], ["z"]])
+    with engine.connect() as connection:
+        stored = dict(connection.execute(select(table.c.code, table.c.note)).all())
+
+    assert written == 150
+    assert stored["c3"] == "n3" and stored["c149"] == "n149" and len(stored) == 150
