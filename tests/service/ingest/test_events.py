@@ -101,7 +101,7 @@ def test_blocks_of_columns_give_the_row_paths_keys_across_block_boundaries() -> 
 
     by_rows, _ = builder().build([list(r) for r in rows], list(range(2, 8)), columns)
     by_columns = builder()
-    blocks = []
+    blocks: list[tuple[object, ...]] = []
     for part in (rows[:3], rows[3:]):
         table = pa.table({name: [row[i] for row in part] for i, name in enumerate(header)})
         built = by_columns.build_columns(table, columns)

@@ -26,7 +26,8 @@ def test_many_rows_are_inserted_once_each_across_statements_with_the_count_writt
     table = _table(engine)
     # 257 rows: whole statements of many rows and a remainder of single-row ones; code 7 is
     # given three times (twice inside one statement) and 0..9 are stored before
-    rows = [(f"c{i}", f"n{i}") for i in range(250)] + [("c7", "again")] * 2 + [("c7", "x")]
+    rows: list[tuple[str, str | None]] = [(f"c{i}", f"n{i}") for i in range(250)]
+    rows += [("c7", "again")] * 2 + [("c7", "x")]
     rows += [(f"c{i}", None) for i in range(250, 254)]
     with engine.begin() as connection:
         assert insert_ignore(connection, table, ("code", "note"), rows[:10]) == 10
