@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from service.ingest.catalogue import EventColumns
 from service.ingest.keys import OccurrenceCounter, content_key, day_prefix, event_id_key
 from service.ingest.reading import Value
+from service.store.bulk import repeated
 from service.store.models import EventType
 
 EVENT_TYPES = frozenset(e.value for e in EventType)
@@ -180,27 +181,25 @@ class EventBuilder:
         parsed = (article, moment, kind, count)
         if any(p is not None and p.failed for p in parsed):
             return None
-        amounts: list[float | None] = [None] * n
+        amounts: pa.Array = pa.nulls(n, pa.float64())
         amount_texts: pa.Array | str = "None"
         if ip is not None:
             prices = _amounts(table.column(ip))
             if prices is None:
                 return None
-            amounts = prices.to_pylist()
+            amounts = prices
             amount_texts = _texts(prices, str)
         moments: list[_Moment] = moment.values
         if any(m.day is None for m in moments):
             return None
         days = moment.take([m.day.toordinal() for m in moments])  # type: ignore[union-attr]
-        customers = customer_column.to_pylist()
-        kinds = kind.pick(lambda k: k[0]) if kind else ["purchase"] * n
-        counts = count.pick(None) if count else [1] * n
-        channels: list[str | None] = [None] * n
+        customers = customer_column.combine_chunks().cast(pa.string())
+        channels: pa.Array = pa.nulls(n, pa.string())
         channel_texts: pa.Array | str = "None"
         if ich is not None:
             channel_column = table.column(ich).combine_chunks()
-            channels = [c or None for c in channel_column.to_pylist()]
             given = pc.fill_null(pc.greater(pc.utf8_length(channel_column), 0), False)
+            channels = pc.dictionary_encode(pc.if_else(given, channel_column, None))  # empty: none
             channel_texts = pc.if_else(given, channel_column, "None")
         # A row's identity is the text f"{source}|{iso}|{customer}|{article}|{kind}|{count}|
         # {price}|{channel}" of its Python values (what :meth:`build` hashes); it is joined
@@ -208,7 +207,7 @@ class EventBuilder:
         contents = pc.binary_join_element_wise(
             self.source,
             moment.texts(lambda m: m.iso),
-            customer_column.combine_chunks().cast(pa.string()),
+            customers,
             article.texts(lambda resolved: resolved[0]),
             kind.texts(lambda k: k[0]) if kind else "purchase",
             count.texts(str) if count else "1",
@@ -221,12 +220,12 @@ class EventBuilder:
             return None
         keys = _content_keys(moment.pick(lambda m: m.prefix), contents, ordinals)
         good = EventColumns(
-            keys,
-            customers,
-            article.pick(lambda resolved: resolved[1]),
-            kinds,
-            moment.pick(lambda m: m.stamp),
-            counts,
+            pa.array(keys, pa.binary(16)),
+            pc.dictionary_encode(customers),
+            article.array(lambda resolved: resolved[1], pa.int64()),
+            kind.array(lambda k: k[0], pa.string()) if kind else repeated("purchase", n),
+            moment.array(lambda m: m.stamp),
+            count.array(None, pa.int64()) if count else repeated(1, n),
             amounts,
             channels,
             self.source,
@@ -292,6 +291,15 @@ class _Distinct:
         table = np.empty(len(chosen), dtype=object)
         table[:] = chosen
         return table[self.indices].tolist()  # type: ignore[no-any-return]
+
+    def array(self, part: Callable[[Any], Any] | None, kind: pa.DataType | None = None) -> pa.Array:
+        """Each row's parsed value (or ``part`` of it): an Arrow dictionary array (of ``kind``).
+
+        A dictionary array holds each distinct value once: small to send to another process,
+        and what is made of each value downstream (a string, a binary field) is made once.
+        """
+        chosen = self.values if part is None else [part(v) for v in self.values]
+        return pa.DictionaryArray.from_arrays(pa.array(self.indices), pa.array(chosen, kind))
 
     def texts(self, text: Callable[[Any], str]) -> pa.Array:
         """Each row's ``text`` of its parsed value, as an Arrow string array."""

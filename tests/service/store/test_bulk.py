@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, select
+from datetime import datetime
+from typing import Any
 
-from service.store.bulk import insert_ignore, insert_ignore_columns
+import pyarrow as pa
+import pytest
+from postgres_server import PostgresServer
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    select,
+)
+
+from service.store import create_store_engine
+from service.store.bulk import (
+    copy_columns,
+    copy_rows,
+    driver_datetime,
+    insert_ignore,
+    insert_ignore_columns,
+    python_values,
+)
 
 
 def _table(engine: Engine) -> Table:
@@ -57,3 +81,88 @@ def test_values_given_by_column_are_inserted_like_rows(engine: Engine) -> None:
 
     assert written == 150
     assert stored["c3"] == "n3" and stored["c149"] == "n149" and len(stored) == 150
+
+
+def _typed_table(engine: Engine) -> Table:
+    table = Table(
+        "typed_sample",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("key", LargeBinary(16), nullable=False),
+        Column("amount", Float),
+        Column("at", DateTime, nullable=False),
+        Column("channel", String(8)),
+    )
+    table.create(engine)
+    return table
+
+
+TYPED: dict[str, list[Any]] = {
+    "key": [bytes([i]) * 16 for i in range(3)],
+    "amount": [0.0508305084745763, None, 1e-05],
+    "at": [datetime(2020, 9, 1, 12, 0, 1, 5), datetime(2020, 9, 1), datetime(2019, 1, 2)],
+    "channel": ["1", None, "ü"],
+}
+
+
+def _stored(engine: Engine, table: Table) -> list[tuple[object, ...]]:
+    with engine.connect() as connection:
+        query = select(table.c.key, table.c.amount, table.c.at, table.c.channel)
+        return [tuple(row) for row in connection.execute(query.order_by(table.c.id))]
+
+
+def test_arrow_columns_are_stored_as_their_python_values(engine: Engine) -> None:
+    table = _typed_table(engine)
+    at = TYPED["at"]
+    if engine.dialect.name == "sqlite":
+        at = [driver_datetime("sqlite", t) for t in at]
+    arrays = [
+        pa.array(TYPED["key"], pa.binary(16)),
+        pa.array(TYPED["amount"], pa.float64()),
+        pa.array(at),
+        pa.array(TYPED["channel"], pa.string()),
+    ]
+    with engine.begin() as connection:
+        written = insert_ignore_columns(connection, table, tuple(TYPED), arrays)
+
+    assert written == 3
+    assert _stored(engine, table) == list(zip(*TYPED.values(), strict=True))
+
+
+@pytest.mark.postgres
+def test_a_binary_copy_made_from_arrow_columns_stores_what_a_row_copy_does(
+    postgres: PostgresServer,
+) -> None:
+    engines = [create_store_engine(postgres.create_database(f"copy_{i}")) for i in range(2)]
+    try:
+        tables = [_typed_table(e) for e in engines]
+        arrays = [
+            pa.array(TYPED["key"], pa.binary(16)),
+            pa.array(TYPED["amount"], pa.float64()),
+            pa.array(TYPED["at"], pa.timestamp("us")),
+            pa.array(TYPED["channel"], pa.string()),
+        ]
+        with engines[0].begin() as connection:
+            assert copy_columns(connection, tables[0], tuple(TYPED), arrays) == 3
+        with engines[1].begin() as connection:
+            rows = zip(*TYPED.values(), strict=True)
+            assert copy_rows(connection, tables[1], tuple(TYPED), rows) == 3
+
+        assert _stored(engines[0], tables[0]) == _stored(engines[1], tables[1])
+        assert _stored(engines[0], tables[0]) == list(zip(*TYPED.values(), strict=True))
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_python_values_of_arrow_columns() -> None:
+    keys = pa.array([b"\x00" * 16, bytes(range(16)), b"\xff" * 15 + b"\x00"], pa.binary(16))
+    strings = pa.array(["a", None, "a"])
+
+    assert python_values(keys) == keys.to_pylist()
+    assert python_values(keys.slice(1)) == keys.to_pylist()[1:]
+    assert python_values(strings) == ["a", None, "a"]
+    assert python_values(strings.dictionary_encode()) == ["a", None, "a"]
+    assert python_values(pa.array([1.5, None])) == [1.5, None]
+    assert python_values(pa.array([3, 4])) == [3, 4]
+    assert python_values(["x"]) == ["x"]
