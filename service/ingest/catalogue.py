@@ -332,7 +332,15 @@ class CatalogueWriter:
         self.report.counts("customers").written += self._insert_all(
             Customer, ("external_id", "attributes"), rows
         )
-        added = select(Customer.external_id, Customer.id).where(Customer.id > newest)
+        # Both bounds, inline: PostgreSQL plans `id > x` on a table it has no statistics of yet
+        # (filled by this very run) as a scan of the whole table, a third of which it expects
+        # to match: 33 s of server time over 658 blocks at full size. A closed range it reads
+        # through the key.
+        upto = self._max_id(Customer)
+        added = select(Customer.external_id, Customer.id).where(
+            Customer.id > bindparam("newest", newest, literal_execute=True),
+            Customer.id <= bindparam("upto", upto, literal_execute=True),
+        )
         ids.update({e: pk for e, pk in self.connection.execute(added)})
 
     def _max_id(self, model: Any) -> int:
