@@ -5,15 +5,16 @@ lifted while events are copied straight in, then restored (duplicates removed fi
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from ingest_samples import count, write
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, select
 
 from service.ingest import IngestReport, ingest_generic_interactions, ingest_items
 from service.ingest import catalogue as writer_module
-from service.store import Event
+from service.store import Article, Customer, Event
 from service.store.bulk import foreign_keys, unique_constraint
 
 Ingest = Callable[..., IngestReport]
@@ -73,3 +74,54 @@ def test_a_failed_large_load_leaves_the_store_and_its_keys_as_they_were(
         ingest(lambda c: ingest_generic_interactions(c, events, "shop")).counts("events").written
         == 4
     )
+
+
+# no event ids: blocks of columns, copied into PostgreSQL in binary form made by Arrow
+COLUMNS = """\
+user_id,item_id,timestamp,event_type,quantity,price,channel
+u1,A1,2024-03-01T10:00:00.250000,purchase,2,0.0508305084745763,web
+u1,A1,2024-03-01T10:00:00.250000,purchase,2,0.0508305084745763,web
+u2,B1,2024-03-02,view,,,
+u3,A1,2024-03-02,,1,1e-05,störe
+u2,B1,2024-03-03,cart,3,,app
+"""
+
+
+def test_a_large_first_load_by_columns_stores_every_value(
+    ingest: Ingest, engine: Engine, tmp_path: Path
+) -> None:
+    ingest(lambda c: ingest_items(c, write(tmp_path / "items.csv", ITEMS), "shop"))
+    events = write(tmp_path / "events.csv", COLUMNS)
+
+    first = ingest(lambda c: ingest_generic_interactions(c, events, "shop"))
+    again = ingest(lambda c: ingest_generic_interactions(c, events, "shop"), chunk_rows=3)
+
+    query = (
+        select(
+            Customer.external_id,
+            Article.external_id,
+            Event.event_type,
+            Event.occurred_at,
+            Event.quantity,
+            Event.price,
+            Event.channel,
+            Event.source,
+        )
+        .join(Customer, Customer.id == Event.customer_id)
+        .join(Article, Article.id == Event.article_id)
+        .order_by(Event.id)
+    )
+    with engine.connect() as connection:
+        stored = [tuple(row) for row in connection.execute(query)]
+    bought = ("u1", "A1", "purchase", datetime(2024, 3, 1, 10, 0, 0, 250000), 2)
+    assert stored == [
+        (*bought, 0.0508305084745763, "web", "shop"),
+        (*bought, 0.0508305084745763, "web", "shop"),  # the same purchase twice: two events
+        ("u2", "B1", "view", datetime(2024, 3, 2), 1, None, None, "shop"),
+        ("u3", "A1", "purchase", datetime(2024, 3, 2), 1, 1e-05, "störe", "shop"),
+        ("u2", "B1", "cart", datetime(2024, 3, 3), 3, None, "app", "shop"),
+    ]
+    assert first.counts("events").written == 5 and again.counts("events").written == 0
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            assert unique_constraint(connection, "events", "dedup_key") is not None
