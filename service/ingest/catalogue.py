@@ -309,8 +309,10 @@ class CatalogueWriter:
         rows = list(customers)
         counts.read += len(rows)
         new = [{"external_id": c, "attributes": a} for c, a in rows if c not in ids]
+        # only customers stored before may have other attributes (a new one was just written
+        # with these): an UPDATE probe per new customer cost most of a first load's time
+        known = [{"pk": ids[c], "new_attrs": a} for c, a in rows if a is not None and c in ids]
         self._insert_customers(new)
-        known = [{"pk": ids[c], "new_attrs": a} for c, a in rows if a is not None]
         changed = (
             update(Customer)
             .where(Customer.id == bindparam("pk"))
