@@ -224,7 +224,10 @@ class CatalogueWriter:
         newest = self._max_id(Article)
         counts.written += self._insert_all(Article, ("external_id", "style_id", "name"), new)
         added = select(Article.external_id, Article.id).where(Article.id > newest)
-        ids.update({e: pk for e, pk in self.connection.execute(added)})
+        # keyed by the caller's own strings, not the copies the store returns: a customers file
+        # keeps them for its duplicate check too, and 1.37M ids are 155 MB a copy
+        given = {row["external_id"]: row["external_id"] for row in rows}
+        ids.update({given.get(e, e): pk for e, pk in self.connection.execute(added)})
         known = [
             {"pk": ids[r["external_id"]], "new_style": r["style_id"], "new_name": r["name"]}
             for r in rows
@@ -343,7 +346,10 @@ class CatalogueWriter:
             Customer.id > bindparam("newest", newest, literal_execute=True),
             Customer.id <= bindparam("upto", upto, literal_execute=True),
         )
-        ids.update({e: pk for e, pk in self.connection.execute(added)})
+        # keyed by the caller's own strings, not the copies the store returns: a customers file
+        # keeps them for its duplicate check too, and 1.37M ids are 155 MB a copy
+        given = {row["external_id"]: row["external_id"] for row in rows}
+        ids.update({given.get(e, e): pk for e, pk in self.connection.execute(added)})
 
     def _max_id(self, model: Any) -> int:
         return int(
