@@ -4,6 +4,9 @@ bad rows, strict runs and the helper's own errors handled as on one thread.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,8 @@ from service.ingest.generic import interactions_feed
 from service.ingest.interactions import ingest_interactions
 from service.ingest.run import Step
 from service.store import Event
+
+REPO = Path(__file__).resolve().parents[3]
 
 ITEMS = "item_id,name,category\nA1,Slim jeans,Jeans\nB1,Oxford shirt,Shirts\n"
 EVENTS = """\
@@ -87,3 +92,48 @@ def test_an_error_in_the_helper_is_raised_by_the_run_and_stores_nothing(
         _run(engine, step, helper=True)
 
     assert count(engine, Event) == 0
+
+
+SCRIPT = """\
+import sys
+from pathlib import Path
+
+if __name__ == "__mp_main__":  # what a spawned child would run of this script
+    raise SystemExit("the helper imported the main script")
+
+from service.ingest import IngestOptions, ingest_items, run_ingest
+from service.ingest.generic import interactions_feed
+from service.ingest.interactions import ingest_interactions
+from service.store import create_store_engine
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1])
+    engine = create_store_engine(f"sqlite:///{folder / 'catalogue.db'}")
+    options = IngestOptions(chunk_rows=2, helper_process=True)
+    run_ingest(engine, "t", {}, lambda c: ingest_items(c, folder / "items.csv", "shop"), options)
+    step = lambda c: ingest_interactions(c, folder / "events.csv", interactions_feed("shop"))
+    report = run_ingest(engine, "t", {}, step, options)
+    print(report.counts("events").written)
+"""
+
+
+def test_the_helper_does_not_run_the_main_script(tmp_path: Path) -> None:
+    # `atelier`'s script imports the whole command line (torch, LightGBM): 260 MB the helper
+    # has no use for
+    write(tmp_path / "items.csv", ITEMS)
+    write(
+        tmp_path / "events.csv", "user_id,item_id,timestamp\nu1,A1,2024-03-01\nu2,B1,2024-03-02\n"
+    )
+    script = write(tmp_path / "script.py", SCRIPT)
+
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "2"
