@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api.types import union_categoricals
-from sqlalchemy import Engine, String, select, type_coerce
+from sqlalchemy import Engine, select
 
 from kg.learned import MinedPairRecord, PurchaseContext, purchase_context, put_mined_pairs
 from kg.store import GraphStore
@@ -26,6 +27,7 @@ from recommender.mining import (
     mine_articles,
     mine_categories,
 )
+from service.store.columnar import epoch_day, read_batches
 from service.store.models import Article, Event, EventType
 
 
@@ -62,25 +64,27 @@ class LearnReport:
         )
 
 
-#: Purchases fetched per round trip.
-BATCH = 250_000
+#: The columns :func:`read_purchases` reads of each purchase.
+_PURCHASE_COLUMNS = pa.schema(
+    [
+        ("source", pa.string()),
+        ("customer_id", pa.int64()),
+        ("article_id", pa.int64()),
+        ("day", pa.int64()),
+    ]
+)
 
 
 def read_purchases(engine: Engine) -> pd.DataFrame:
     """Every purchase: ``source``, ``user_id`` (the store's customer key: only who is who
     matters), ``item_id`` (article external id) and ``day`` (days since 1970).
 
-    Read in chunks of plain columns (the time as the driver gives it, parsed a chunk at a
-    time) into integer and categorical columns, so that the 31.8 million purchases of a
-    retailer's two years take a few bytes each (ids and sources are held once, not per row).
+    Read as Arrow columns (``service.store.columnar``: the day computed by the database) into
+    integer and categorical columns, so that the 31.8 million purchases of a retailer's two
+    years take a few bytes each (ids and sources are held once, not per row).
     """
     query = (
-        select(
-            Event.source,
-            Event.customer_id,
-            Event.article_id,
-            type_coerce(Event.occurred_at, String),  # SQLite: ISO text, parsed below
-        )
+        select(Event.source, Event.customer_id, Event.article_id, epoch_day(Event.occurred_at))
         .where(Event.event_type == EventType.PURCHASE.value)
         .order_by(Event.id)
     )
@@ -88,25 +92,29 @@ def read_purchases(engine: Engine) -> pd.DataFrame:
     users: list[np.ndarray] = []
     articles: list[np.ndarray] = []
     days: list[np.ndarray] = []
-    with engine.connect() as connection:
-        external = dict(connection.execute(select(Article.id, Article.external_id)).all())
-        result = connection.execution_options(stream_results=True, yield_per=BATCH)
-        for chunk in result.execute(query).partitions():
-            source, user, article, stamp = zip(*chunk, strict=True)
-            sources.append(pd.Categorical(source))
-            users.append(np.fromiter(user, np.int64, len(chunk)))
-            articles.append(np.fromiter(article, np.int64, len(chunk)))
-            when = pd.to_datetime(pd.Series(stamp), format="ISO8601")
-            days.append(when.to_numpy().astype("datetime64[D]").astype(np.int64))
+    for batch in read_batches(engine, query, _PURCHASE_COLUMNS):
+        source = batch.column("source").dictionary_encode()
+        sources.append(
+            pd.Categorical.from_codes(
+                source.indices.to_numpy(), categories=source.dictionary.to_pylist()
+            )
+        )
+        users.append(batch.column("customer_id").to_numpy())
+        articles.append(batch.column("article_id").to_numpy())
+        days.append(batch.column("day").to_numpy())
     if not sources:
         columns: dict[str, list[object]] = {"source": [], "user_id": [], "item_id": [], "day": []}
         return pd.DataFrame(columns).astype({"source": "category", "item_id": "category"})
+    with engine.connect() as connection:
+        external = dict(connection.execute(select(Article.id, Article.external_id)).all())
     article_keys = np.concatenate(articles)
-    keys = np.unique(article_keys)
-    labels = [external[int(key)] for key in keys]
-    item = pd.Categorical.from_codes(
-        np.searchsorted(keys, article_keys), categories=pd.Index(labels, dtype=object)
-    )
+    # the store's article keys are small positive integers: a table lookup, not a sort of the
+    # 31.8 million purchases (np.unique took 16 s of them)
+    bought = np.zeros(int(article_keys.max()) + 1, bool)
+    bought[article_keys] = True
+    labels = [external[int(key)] for key in np.flatnonzero(bought)]
+    code = np.cumsum(bought) - 1
+    item = pd.Categorical.from_codes(code[article_keys], categories=pd.Index(labels, dtype=object))
     return pd.DataFrame(
         {
             "source": union_categoricals(sources),

@@ -1,0 +1,177 @@
+"""Reading a query's whole result as Arrow columns, at the speed of the database, not of Python.
+
+The ORM and the DB-API build a Python tuple and a Python object per value: reading a
+retailer's 31.8 million purchases that way costs minutes (``atelier kg build`` spent 360 of its
+780 s there). What the graph's build and mining need is a few plain columns of every purchase,
+so they are read here the way each store can hand them over in bulk:
+
+* **SQLite**: the Apache Arrow project's ADBC driver reads the file itself and fills Arrow
+  arrays in C (about 1 µs a row against 3.4 µs through ``sqlite3`` and 11 µs through the ORM);
+* **PostgreSQL**: ``COPY (query) TO STDOUT`` as CSV, parsed by Arrow's CSV reader;
+* anything else (an in-memory SQLite database only this process can see): the rows through
+  SQLAlchemy, put into Arrow arrays a batch at a time.
+
+The reader sees what is committed: it opens its own connection.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from sqlalchemy import Engine, Select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Integer
+
+#: Rows per Arrow batch.
+BATCH_ROWS = 262_144
+
+
+class epoch_day(FunctionElement[int]):  # lower case: an SQL function, named as SQLAlchemy's
+    """Whole days from 1970-01-01 to a timestamp column's date, computed by the database.
+
+    A day number travels as one integer instead of a 26-character timestamp, and the database
+    computes it faster than Python parses the text.
+    """
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(epoch_day, "sqlite")
+def _epoch_day_sqlite(element: epoch_day, compiler: SQLCompiler, **kw: Any) -> str:
+    # date() drops the time of day, so the Julian day difference is a whole number
+    (column,) = element.clauses
+    return f"CAST(julianday(date({compiler.process(column, **kw)})) - 2440587.5 AS INTEGER)"
+
+
+@compiles(epoch_day, "postgresql")
+def _epoch_day_postgresql(element: epoch_day, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = element.clauses
+    return f"(CAST({compiler.process(column, **kw)} AS DATE) - DATE '1970-01-01')"
+
+
+def read_batches(
+    engine: Engine, query: Select[*tuple[Any, ...]], schema: pa.Schema
+) -> Iterator[pa.RecordBatch]:
+    """The rows of ``query`` as Arrow record batches with ``schema``'s names and types.
+
+    Args:
+        engine: The catalogue store.
+        query: A SELECT whose columns are, in order, those of ``schema``.
+        schema: Names and types of the columns (the batches are cast to them).
+
+    Yields:
+        Batches of at most about :data:`BATCH_ROWS` rows, in the query's order.
+    """
+    if len(query.selected_columns) != len(schema):
+        raise ValueError(
+            f"the query selects {len(query.selected_columns)} columns, the schema names "
+            f"{len(schema)}"
+        )
+    dialect, database = engine.dialect.name, engine.url.database
+    if dialect == "sqlite" and database and database != ":memory:" and _has_adbc():
+        batches = _sqlite_batches(database, _sql(engine, query))
+    elif dialect == "postgresql":
+        batches = _postgresql_batches(engine, _sql(engine, query), schema)
+    else:
+        batches = _orm_batches(engine, query, schema)
+    for batch in batches:
+        yield _conform(batch, schema)
+
+
+def _sql(engine: Engine, query: Select[*tuple[Any, ...]]) -> str:
+    """The query as text for the engine's dialect, its parameters written inline."""
+    return str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+
+
+def _has_adbc() -> bool:
+    try:
+        import adbc_driver_sqlite.dbapi  # noqa: F401
+    except ImportError:  # pragma: no cover - a dependency; kept working without it
+        return False
+    return True
+
+
+def _sqlite_batches(path: str, sql: str) -> Iterator[pa.RecordBatch]:
+    import adbc_driver_sqlite.dbapi as adbc
+
+    with adbc.connect(path) as connection, connection.cursor() as cursor:
+        # the driver infers each column's type from the first batch, and batches of the
+        # default 1,024 rows cost a round of Python per batch
+        cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)})
+        cursor.execute(sql)
+        yield from cursor.fetch_record_batch()
+
+
+def _postgresql_batches(engine: Engine, sql: str, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    raw = engine.raw_connection()
+    try:
+        cursor: Any = raw.cursor()  # psycopg's: it has COPY
+        with cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+            reader = pacsv.open_csv(
+                _CopyStream(iter(copy)),
+                read_options=pacsv.ReadOptions(
+                    column_names=schema.names, block_size=BATCH_ROWS * 64
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=schema,
+                    # PostgreSQL writes NULL as an empty unquoted field, "" as a quoted one
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            yield from reader
+    finally:
+        raw.close()
+
+
+def _orm_batches(
+    engine: Engine, query: Select[*tuple[Any, ...]], schema: pa.Schema
+) -> Iterator[pa.RecordBatch]:
+    with engine.connect() as connection:
+        result = connection.execution_options(stream_results=True, yield_per=BATCH_ROWS)
+        for chunk in result.execute(query).partitions():
+            columns: Sequence[Sequence[Any]] = list(zip(*chunk, strict=True))
+            yield pa.RecordBatch.from_arrays(
+                [
+                    pa.array(column, field.type)
+                    for column, field in zip(columns, schema, strict=True)
+                ],
+                schema=schema,
+            )
+
+
+def _conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """``batch`` with ``schema``'s names and types (drivers name and type columns their way)."""
+    arrays = [
+        column if column.type == field.type else column.cast(field.type)
+        for column, field in zip(batch.columns, schema, strict=True)
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+class _CopyStream(io.RawIOBase):
+    """The chunks of a ``COPY ... TO STDOUT`` as a readable binary file (Arrow reads files)."""
+
+    def __init__(self, chunks: Iterator[Any]) -> None:
+        self._chunks, self._pending = chunks, memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = memoryview(bytes(chunk))
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
