@@ -45,12 +45,14 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 # One row per (article, retailer colour name, vision model): the model's dominant basic term.
 _OBSERVED = (
     _PREFIXES
+    # The photographed articles first: pyoxigraph joins in the order written, and starting
+    # from every article's colour names took 27 s on a 105,542-article graph without photos.
     + """SELECT ?source ?name ?label ?article ?basic ?model ?time WHERE {
-  ?name a atl:RetailerColour ; skos:prefLabel ?label .
+  ?vision atl:view "vision" ; atl:modelVersion ?model ; prov:generatedAtTime ?time .
+  GRAPH ?vision { ?article atl:hasColour ?share . ?share atl:rank 0 ; atl:basicColour ?basic }
   GRAPH ?retailer { ?article atl:retailerConcept ?name }
   ?retailer atl:view "retailer" ; atl:source ?source .
-  GRAPH ?vision { ?article atl:hasColour ?share . ?share atl:rank 0 ; atl:basicColour ?basic }
-  ?vision atl:view "vision" ; atl:modelVersion ?model ; prov:generatedAtTime ?time .
+  ?name a atl:RetailerColour ; skos:prefLabel ?label .
 }"""
 )
 

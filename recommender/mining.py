@@ -160,11 +160,31 @@ class MinedRelations:
 @dataclass(frozen=True)
 class _Counts:
     together: sp.csr_matrix  # (L, L) baskets with row label followed by column label
-    same: sp.csr_matrix  # (L, L) baskets holding both
+    same: sp.csr_matrix | None  # (L, L) baskets holding both (None: counted per pair)
     antecedent: np.ndarray  # (L,) baskets holding the label
     followed: np.ndarray  # (L,) baskets followed by the label within the window
     baskets: int
     shoppers: int
+    holding: sp.csr_matrix  # (baskets, L) which labels each basket holds
+    chunk_baskets: int
+
+    def same_basket(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Baskets holding both ``rows[i]`` and ``cols[i]``."""
+        if self.same is not None:
+            return _at(self.same, rows, cols)
+        # Only the pairs asked for: each basket's labels are spread over the pairs they open
+        # (and close), and a pair counts the baskets where both meet.
+        n_labels, n = self.holding.shape[1], rows.size
+        column = np.arange(n)
+        ones = np.ones(n, np.int32)
+        opens = sp.csr_matrix((ones, (rows, column)), shape=(n_labels, n))
+        closes = sp.csr_matrix((ones, (cols, column)), shape=(n_labels, n))
+        both = np.zeros(n, np.int64)
+        for start in range(0, self.holding.shape[0], max(self.chunk_baskets, 1)):
+            chunk = self.holding[start : start + self.chunk_baskets]
+            met = (chunk @ opens).multiply(chunk @ closes)
+            both += np.asarray(met.sum(axis=0)).ravel()
+        return both
 
 
 def mine_categories(
@@ -234,7 +254,8 @@ def mine_articles(
     labels, codes = _factorize(purchases["item_id"])
     if not labels:
         return ()
-    counts = _count(purchases["user_id"], purchases["day"], codes, len(labels), config)
+    # only the pairs returned need their same-basket counts: not a second matrix of every pair
+    counts = _count(purchases["user_id"], purchases["day"], codes, len(labels), config, same=False)
     style = _group_codes(purchases, "style", codes, len(labels))
     slot = _group_codes(purchases, "slot", codes, len(labels))
     together = counts.together.tocsr()
@@ -358,14 +379,22 @@ def _at(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray
 
 
 def _count(
-    users: pd.Series, days: pd.Series, codes: np.ndarray, n_labels: int, config: MiningConfig
+    users: pd.Series,
+    days: pd.Series,
+    codes: np.ndarray,
+    n_labels: int,
+    config: MiningConfig,
+    *,
+    same: bool = True,
 ) -> _Counts:
-    """Pair counts over baskets, a chunk of whole shoppers at a time."""
+    """Pair counts over baskets, a chunk of whole shoppers at a time (``same``: also the
+    matrix of labels held in one basket).
+    """
     empty = sp.csr_matrix((n_labels, n_labels), dtype=np.int32)
     if codes.size == 0:
-        return _Counts(
-            empty, empty, np.zeros(n_labels, np.int64), np.zeros(n_labels, np.int64), 0, 0
-        )
+        none = np.zeros(n_labels, np.int64)
+        nothing = sp.csr_matrix((0, n_labels), dtype=np.int32)
+        return _Counts(empty, empty, none, none, 0, 0, nothing, config.chunk_baskets)
     shopper = pd.factorize(users)[0].astype(np.int64)
     day = days.to_numpy(np.int64)
     order = np.lexsort((day, shopper))
@@ -379,16 +408,40 @@ def _count(
     span = int(basket_day.max()) + int(config.window_days) + 2
     key = basket_shopper * span + basket_day
     ends = np.searchsorted(key, key + int(config.window_days), side="right")
-    together, same = empty, empty
+    parts: list[sp.csr_matrix] = []
+    both = empty if same else None
     followed = np.zeros(n_labels, np.int64)
     for start, stop in _chunks(basket_shopper, config.chunk_baskets):
         chunk = x[start:stop]
         after = _binary_csr(_band(ends[start:stop] - start) @ chunk)
-        together = together + (chunk.T @ after).tocsr()
-        same = same + (chunk.T @ chunk).tocsr()
+        # the transpose as CSR, so that the product is CSR too (CSC @ CSR converts the
+        # product, the largest matrix here)
+        held = chunk.T.tocsr()
+        parts.append(held @ after)
+        if both is not None:
+            both = both + held @ chunk
         followed += np.asarray(after.sum(axis=0)).ravel()
     antecedent = np.asarray(x.sum(axis=0)).ravel().astype(np.int64)
-    return _Counts(together, same, antecedent, followed, n_baskets, int(np.unique(shopper).size))
+    return _Counts(
+        _sum(parts),
+        both,
+        antecedent,
+        followed,
+        n_baskets,
+        int(np.unique(shopper).size),
+        x,
+        config.chunk_baskets,
+    )
+
+
+def _sum(parts: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """The sum of same-shaped matrices, added in pairs (each entry is merged about log2 of
+    the number of parts times, not once per part as in a running sum); ``parts`` is emptied.
+    """
+    while len(parts) > 1:
+        merged = [parts[i] + parts[i + 1] for i in range(0, len(parts) - 1, 2)]
+        parts[:] = merged + parts[len(merged) * 2 :]
+    return parts.pop().tocsr()
 
 
 def _binary(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
@@ -452,7 +505,7 @@ def _pairs(
 ) -> Iterator[MinedPair]:
     """The evidence of each pair ``labels[rows[i]] -> labels[cols[i]]``."""
     seen = _at(counts.together, rows, cols)
-    same = _at(counts.same, rows, cols)
+    same = counts.same_basket(rows, cols)
     chance = counts.followed / max(counts.baskets, 1)
     for a, b, n, both in zip(rows, cols, seen, same, strict=True):
         pair = (labels[a], labels[b])
