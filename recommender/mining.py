@@ -271,7 +271,8 @@ def mine_articles(
     scores = scores.where(scores.above_chance(config))
     # the best few per antecedent by smoothed lift (ties: the consequent's label, as codes
     # follow the sorted labels)
-    order = np.lexsort((scores.cols, -scores.smoothed_lift, scores.rows))
+    # (the pairs are in row-major order, columns ascending, and lexsort is stable: ties keep it)
+    order = np.lexsort((-scores.smoothed_lift, scores.rows))
     rows = scores.rows[order]
     starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
     rank = np.arange(rows.size) - np.repeat(starts, np.diff(np.r_[starts, rows.size]))
@@ -397,7 +398,9 @@ def _count(
         return _Counts(empty, empty, none, none, 0, 0, nothing, config.chunk_baskets)
     shopper = pd.factorize(users)[0].astype(np.int64)
     day = days.to_numpy(np.int64)
-    order = np.lexsort((day, shopper))
+    first = int(day.min())
+    # by shopper, then day: one stable sort of one key (lexsort sorts twice)
+    order = np.argsort(shopper * (int(day.max()) - first + 1) + (day - first), kind="stable")
     shopper, day, codes = shopper[order], day[order], codes[order]
     opens = np.r_[True, (shopper[1:] != shopper[:-1]) | (day[1:] != day[:-1])]
     basket = np.cumsum(opens) - 1

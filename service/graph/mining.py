@@ -131,11 +131,23 @@ def learn_complements(
     config: MiningConfig = DEFAULT_MINING,
     *,
     computed_at: datetime | None = None,
+    purchases: pd.DataFrame | None = None,
 ) -> LearnReport:
-    """Mine every source's purchases and replace its pairs in ``graph/learned``."""
+    """Mine every source's purchases and replace its pairs in ``graph/learned``.
+
+    Args:
+        engine: The catalogue store.
+        store: The graph (its articles' categories and styles; the pairs are written there).
+        config: The mining's window and thresholds.
+        computed_at: The time the pairs are stamped with (now when None).
+        purchases: What :func:`read_purchases` read from ``engine``, when the caller read them
+            already (``atelier kg build`` reads them while the graph is bulk-loaded).
+    """
     started = time.perf_counter()
     context = purchase_context(store)
-    purchases = _with_categories(read_purchases(engine), context)
+    if purchases is None:
+        purchases = read_purchases(engine)
+    purchases = _with_categories(purchases, context)
     report = LearnReport()
     stamp = computed_at or datetime.now(UTC)
     for source, rows in purchases.groupby("source", sort=True, observed=True):
