@@ -11,7 +11,6 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -32,7 +31,7 @@ from kg.validation import validate as validate_graph
 from kg.worker import WorkerConfig
 from service.cli.context import state
 from service.cli.output import out
-from service.graph.mining import LearnReport, learn_complements, read_purchases
+from service.graph.mining import LearnReport, PendingPurchases, learn_complements
 from service.graph.stage import build_from_catalogue
 from service.graph.stores import GraphError, open_graph_store, remote_config
 from service.settings import Settings
@@ -118,13 +117,10 @@ def graph_stage(settings: Settings, engine: Engine, xkcd: Path | None = None) ->
     """
     store = open_graph_store(settings)
     try:
-        # The learn step's purchases are read while the graph is written and bulk-loaded: the
-        # loader and the Arrow reader leave the GIL, so on two cores the read costs no time
-        # (45 s of 31.8 million purchases at a retailer's size).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="purchases") as pool:
-            purchases = pool.submit(read_purchases, engine)
-            report = build_from_catalogue(engine, store, xkcd_colours=xkcd)
-            learned = learn_complements(engine, store, purchases=purchases.result())
+        # the learn step's purchases are read while the graph is written and bulk-loaded
+        purchases = PendingPurchases(engine)
+        report = build_from_catalogue(engine, store, xkcd_colours=xkcd)
+        learned = learn_complements(engine, store, purchases=purchases)
         colours = learn_colour_links(store)
     except (GraphStoreError, SyntaxError, OSError) as exc:
         raise GraphError(str(exc)) from exc

@@ -8,6 +8,7 @@ styles and slots the graph gives its articles and the hand-written complements a
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -125,13 +126,49 @@ def read_purchases(engine: Engine) -> pd.DataFrame:
     )
 
 
+class PendingPurchases:
+    """The store's purchases (:func:`read_purchases`), read in a thread of their own.
+
+    ``atelier kg build`` starts the read before it builds the graph: the Arrow reader and the
+    graph's bulk loader leave the GIL, so on two cores the read costs the build no time.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._purchases: pd.DataFrame | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._read, args=(engine,), name="purchases", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, engine: Engine) -> None:
+        try:
+            self._purchases = read_purchases(engine)
+        except BaseException as exc:  # raised again in the caller's thread by take()
+            self._error = exc
+
+    def take(self) -> pd.DataFrame:
+        """The purchases, once read (waits for the read; this object lets go of them).
+
+        Raises:
+            Exception: What the read raised.
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        purchases, self._purchases = self._purchases, None
+        if purchases is None:
+            raise RuntimeError("the purchases were taken already")
+        return purchases
+
+
 def learn_complements(
     engine: Engine,
     store: GraphStore,
     config: MiningConfig = DEFAULT_MINING,
     *,
     computed_at: datetime | None = None,
-    purchases: pd.DataFrame | None = None,
+    purchases: PendingPurchases | None = None,
 ) -> LearnReport:
     """Mine every source's purchases and replace its pairs in ``graph/learned``.
 
@@ -140,17 +177,21 @@ def learn_complements(
         store: The graph (its articles' categories and styles; the pairs are written there).
         config: The mining's window and thresholds.
         computed_at: The time the pairs are stamped with (now when None).
-        purchases: What :func:`read_purchases` read from ``engine``, when the caller read them
-            already (``atelier kg build`` reads them while the graph is bulk-loaded).
+        purchases: The purchases, when the caller started reading them already (``atelier
+            kg build`` reads them while the graph is bulk-loaded); read here when None.
     """
     started = time.perf_counter()
     context = purchase_context(store)
-    if purchases is None:
-        purchases = read_purchases(engine)
-    purchases = _with_categories(purchases, context)
+    read = purchases.take() if purchases is not None else read_purchases(engine)
+    purchases_known = _with_categories(read, context)
+    del read  # a retailer's purchases are hundreds of MB: one copy at a time
     report = LearnReport()
     stamp = computed_at or datetime.now(UTC)
-    for source, rows in purchases.groupby("source", sort=True, observed=True):
+    sources = sorted(purchases_known["source"].unique())
+    for source in sources:
+        # one source (one retailer's feed) is the usual case: no copy of its purchases
+        one = purchases_known["source"] == source
+        rows = purchases_known if len(sources) == 1 else purchases_known[one]
         relations = mine_categories(rows, context.slots, context.declared, config)
         articles = mine_articles(rows, config)
         records = [

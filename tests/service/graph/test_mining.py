@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kg.projection import GraphKnowledge
 from kg.store import EmbeddedStore
-from service.graph.mining import learn_complements, read_purchases
+from service.graph.mining import PendingPurchases, learn_complements, read_purchases
 from service.graph.stage import build_from_catalogue
+from service.store import create_store_engine
 from service.store.models import Article, ArticleAttributes, Customer, Event, Style
 
 DAY0 = datetime(2024, 11, 4, 10, 0)
@@ -55,6 +58,23 @@ def test_purchases_are_read_with_their_source_and_day(engine: Engine) -> None:
     assert len(purchases) == 50 and set(purchases["source"]) == {"demo"}
     day0 = (DAY0.date() - datetime(1970, 1, 1, tzinfo=UTC).date()).days
     assert sorted(set(purchases["day"])) == [day0, day0 + 3]
+
+
+def test_purchases_read_in_a_thread_are_taken_once(engine: Engine) -> None:
+    fill(engine)
+    pending = PendingPurchases(engine)
+    assert pending.take().equals(read_purchases(engine))
+    with pytest.raises(RuntimeError, match="taken already"):
+        pending.take()
+
+
+def test_a_failed_read_in_a_thread_is_raised_where_the_purchases_are_taken(
+    tmp_path: Path,
+) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'empty.db'}")  # no tables
+    pending = PendingPurchases(engine)
+    with pytest.raises(Exception, match="events"):
+        pending.take()
 
 
 def test_the_learn_step_writes_the_mined_pairs_into_the_graph(engine: Engine) -> None:
