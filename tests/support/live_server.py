@@ -80,13 +80,19 @@ def start_server(
         command += ["--port", str(port), "--log-level", "warning"]
     with log.open("ab") as output:
         server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
+    # each worker imports torch and loads the model: on a busy 2-core machine two replicas of
+    # two workers took over a minute to answer
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                 return server
         except httpx.HTTPError:
             time.sleep(0.1)
-    server.kill()
-    server.wait()
+    server.terminate()  # uvicorn stops its workers too (a kill would leave them running)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
     raise RuntimeError(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
