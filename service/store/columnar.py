@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 import pyarrow as pa
@@ -114,8 +115,12 @@ def _postgresql_batches(engine: Engine, sql: str, schema: pa.Schema) -> Iterator
     try:
         cursor: Any = raw.cursor()  # psycopg's: it has COPY
         with cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+            chunks = iter(copy)
+            first = next(chunks, None)
+            if first is None:  # no rows: Arrow refuses an empty CSV file
+                return
             reader = pacsv.open_csv(
-                _CopyStream(iter(copy)),
+                _CopyStream(chain([first], chunks)),
                 read_options=pacsv.ReadOptions(
                     column_names=schema.names, block_size=BATCH_ROWS * 64
                 ),

@@ -44,8 +44,10 @@ def _sample(engine: Engine, rows: int = len(ROWS)) -> Table:
         Column("at", DateTime, nullable=False),
     )
     table.create(engine)
+    values = [ROWS[n % len(ROWS)] for n in range(rows)]
     with engine.begin() as connection:
-        values = [ROWS[n % len(ROWS)] for n in range(rows)]
+        if not values:
+            return table
         connection.execute(
             insert(table),
             [{"id": n + 1, "label": label, "at": at} for n, (_, label, at) in enumerate(values)],
@@ -95,6 +97,12 @@ def test_a_file_store_is_read_by_the_arrow_driver_in_batches(
     assert [batch.num_rows for batch in batches] == [1_000, 1_000, 500]
     ids = pa.Table.from_batches(batches).column("id").to_pylist()
     assert ids == list(range(1, 2_501))
+
+
+def test_no_rows_is_no_batches_with_no_rows(engine: Engine) -> None:
+    table = _sample(engine, rows=0)
+    query = select(table.c.id, table.c.label, epoch_day(table.c.at))
+    assert sum(batch.num_rows for batch in read_batches(engine, query, SCHEMA)) == 0
 
 
 def test_a_query_must_select_the_schema_s_columns(engine: Engine) -> None:
