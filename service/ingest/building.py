@@ -17,19 +17,24 @@ import multiprocessing
 import pickle
 import queue
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any
 
+import pyarrow as pa
+
 from service.ingest.catalogue import EventColumns
+from service.ingest.dayorder import DayOrder, DaySorter
 from service.ingest.events import Columns, EventBuilder
-from service.ingest.reading import ColumnChunk, RowChunk, TableReader
+from service.ingest.reading import ColumnChunk, RowChunk, TableReader, Value
 from service.ingest.report import BadRow
 from service.store.bulk import driver_datetime
 
@@ -90,29 +95,81 @@ def build_block(
     return built
 
 
-def built_blocks(spec: BuildSpec) -> Iterator[BuiltBlock]:
-    """The file's blocks, read and built in order (what the helper runs; also usable inline)."""
+def built_blocks(spec: BuildSpec, scratch: Path | None = None) -> Iterator[BuiltBlock]:
+    """The file's blocks, read and built in order (what the helper runs; also usable inline).
+
+    A file whose days go back is put in day order first (:mod:`service.ingest.dayorder`), in a
+    temporary folder inside ``scratch`` (the system's by default): the blocks before the one that
+    went back were stored as they came; the rest give empty blocks while they are sorted, then
+    their events day by day.
+    """
     reader_bad: list[BadRow] = []
     reader = TableReader(spec.path, spec.required, reader_bad.append, spec.chunk_rows)
-    builder = EventBuilder(
-        spec.articles,
-        spec.source,
-        partial(driver_datetime, spec.dialect),
-        default_time=spec.default_time,
-        normalise_article=spec.normalise_article,
-    )
+    builder = _builder(spec)
+    order = DayOrder()
     name = str(spec.path)
-    for block in reader.blocks():
+    blocks = reader.blocks()
+    for index, block in enumerate(blocks):
+        days = builder.days(_values(block), spec.columns)
+        if not order.admits(days):
+            rest = chain([block], blocks)
+            yield from _in_day_order(spec, builder, rest, index, reader_bad, reader, scratch)
+            return
         events, bad = build_block(builder, block, spec.columns)
         found = [*reader_bad, *(BadRow(name, line, problem) for line, problem in bad)]
         reader_bad.clear()
         yield BuiltBlock(events, found, block.position)
 
 
-def _helper(spec: BuildSpec, out: Any) -> None:
+def _in_day_order(
+    spec: BuildSpec,
+    builder: EventBuilder,
+    rest: Iterator[RowChunk | ColumnChunk],
+    stored_blocks: int,
+    reader_bad: list[BadRow],
+    reader: TableReader,
+    scratch: Path | None,
+) -> Iterator[BuiltBlock]:
+    """The events of ``rest``, the file's blocks from the first that goes back, in day order.
+
+    The first ``stored_blocks`` blocks were stored already; their rows of the days ``rest``
+    holds are read again, to count identical rows, but not stored again.
+    """
+    name, size = str(spec.path), reader.size
+    with DaySorter(reader.columns, spec.chunk_rows, size, scratch) as sorter:
+        for block in rest:
+            sorter.add(block, builder.days(_values(block), spec.columns))
+            yield BuiltBlock([], list(reader_bad), block.position)
+            reader_bad.clear()
+        again = TableReader(spec.path, spec.required, lambda bad: None, spec.chunk_rows)
+        for block in islice(again.blocks(), stored_blocks):
+            sorter.add(block, builder.days(_values(block), spec.columns), new=False)
+        in_order = _builder(spec)
+        for chunk in sorter.chunks():
+            events, bad = build_block(in_order, chunk.block, spec.columns)
+            if chunk.new:
+                found = [BadRow(name, line, problem) for line, problem in bad]
+                yield BuiltBlock(events, found, size)
+
+
+def _builder(spec: BuildSpec) -> EventBuilder:
+    return EventBuilder(
+        spec.articles,
+        spec.source,
+        partial(driver_datetime, spec.dialect),
+        default_time=spec.default_time,
+        normalise_article=spec.normalise_article,
+    )
+
+
+def _values(block: RowChunk | ColumnChunk) -> pa.Table | list[list[Value]]:
+    return block.table if isinstance(block, ColumnChunk) else block.rows
+
+
+def _helper(spec: BuildSpec, out: Any, scratch: Path) -> None:
     """The helper process: every block, then ``None``; or the error that stopped it."""
     try:
-        for block in built_blocks(spec):
+        for block in built_blocks(spec, scratch):
             out.put(block)
         out.put(None)
     except BaseException as exc:  # handed to the storing process, which raises it
@@ -166,8 +223,12 @@ class BlockBuilderProcess:
         self._spec = spec
         context = multiprocessing.get_context("spawn")  # no fork of a process holding a store
         self._queue: Any = context.Queue(maxsize=QUEUE_DEPTH)
+        self._scratch = tempfile.TemporaryDirectory(prefix="atelier-build-")
         self._process = context.Process(
-            target=_helper, args=(spec, self._queue), name="atelier-build", daemon=True
+            target=_helper,
+            args=(spec, self._queue, Path(self._scratch.name)),
+            name="atelier-build",
+            daemon=True,
         )
 
     def __enter__(self) -> BlockBuilderProcess:
@@ -205,5 +266,6 @@ class BlockBuilderProcess:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
+        self._scratch.cleanup()  # what a helper stopped while sorting a file left behind
         self._queue.close()
         self._queue.cancel_join_thread()

@@ -21,7 +21,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from service.ingest.catalogue import EventColumns
-from service.ingest.keys import OccurrenceCounter, content_key, day_prefix, event_id_key
+from service.ingest.keys import (
+    OccurrenceCounter,
+    content_key,
+    day_number,
+    day_prefix,
+    event_id_key,
+)
 from service.ingest.reading import Value
 from service.store.bulk import repeated
 from service.store.models import EventType
@@ -145,10 +151,7 @@ class EventBuilder:
                 content = (
                     f"{source}|{moment.iso}|{customer}|{article}|{kind}|{count}|{amount}|{channel}"
                 )
-                n = ordinal(moment.day, content)
-                if n is None:  # an unordered file: fall back to the row's place in it
-                    content, n = f"{content}|line", line
-                key = content_key(moment.prefix, content, n)
+                key = content_key(moment.prefix, content, ordinal(moment.day, content))
             good.append(
                 (key, customer, article_key, kind, moment.stamp, count, amount, channel, source)
             )
@@ -160,7 +163,8 @@ class EventBuilder:
         """Event rows of a block of string columns, or ``None`` unless every row is good.
 
         ``None`` also covers what this path leaves to :meth:`build`: rows without a timestamp,
-        client event ids, blocks whose days go back. The keys are those :meth:`build` gives.
+        client event ids. The keys are those :meth:`build` gives. Like :meth:`build`, it takes
+        blocks in day order (see :meth:`days`).
         """
         ic, ia, it, ie, iq, ip, ich, iid = columns
         n = table.num_rows
@@ -216,8 +220,6 @@ class EventBuilder:
             "|",
         )
         ordinals = self.counter.ordinals_in_order(days, contents)
-        if ordinals is None:
-            return None
         keys = _content_keys(moment.pick(lambda m: m.prefix), contents, ordinals)
         good = EventColumns(
             pa.array(keys, pa.binary(16)),
@@ -231,6 +233,22 @@ class EventBuilder:
             self.source,
         )
         return good, []
+
+    def days(self, block: pa.Table | list[list[Value]], columns: Columns) -> np.ndarray:
+        """Each row's :func:`~service.ingest.keys.day_number`, or -1 where its timestamp is bad.
+
+        The blocks of a file must reach :meth:`build` and :meth:`build_columns` in day order;
+        this is how the caller checks (each distinct timestamp is parsed once, and only once
+        more when the block is built).
+        """
+        it = columns[2]
+        rows = block.num_rows if isinstance(block, pa.Table) else len(block)
+        if it is None:
+            return np.zeros(rows, np.int64)
+        if isinstance(block, pa.Table):
+            moment = _distinct(block.column(it), self._moment)
+            return moment.take([_day_number(m) for m in moment.values])
+        return np.fromiter((_day_number(self._moment(row[it])) for row in block), np.int64, rows)
 
     def _resolve_value(self, raw: str | None) -> tuple[str, int] | str:
         """An article id's catalogue form and key, or why the row is bad."""
@@ -271,6 +289,11 @@ class EventBuilder:
             return f"timestamp {text!r} is not an ISO 8601 date or date-time"
         day = time.date()
         return _Moment(day, time.isoformat(), day_prefix(day), self.timestamp_param(time))
+
+
+def _day_number(moment: _Moment | str) -> int:
+    """The day number of a parsed timestamp; -1 for a bad one (the row will be reported)."""
+    return -1 if isinstance(moment, str) else day_number(moment.day)
 
 
 @dataclass(frozen=True)

@@ -102,13 +102,15 @@ def ingest_interactions(
             with BlockBuilderProcess(spec) as blocks:
                 for block in blocks:
                     _report(context, block)
-                    writer.write_events(block.events)
+                    if len(block.events):  # empty while an unordered file is put in order
+                        writer.write_events(block.events)
                     task.update(block.position)
             return
         with BackgroundWriter[Events](writer.write_events) as background:
             for block in built_blocks(spec):
                 _report(context, block)
-                background.submit(block.events)
+                if len(block.events):
+                    background.submit(block.events)
                 task.update(block.position)
 
 

@@ -44,85 +44,80 @@ def content_key(prefix: bytes, content: str, ordinal: int) -> bytes:
 class OccurrenceCounter:
     """Numbers identical rows of one file (0 for the first, 1 for the next, ...).
 
-    Memory stays bounded on date-ordered files (every real feed we know is one): counts are kept
-    per day and dropped once a later day starts. If the file turns out not to be ordered, a row
-    of a day whose counts were already dropped cannot be numbered reliably; :meth:`ordinal` then
-    returns ``None`` and the caller falls back to the row's line number, which is still stable
-    when the same file is read again.
+    Dated rows must come in day order: their counts are kept for the current day only and
+    dropped once a later day starts, so memory stays bounded however long the file. A file that
+    is not in day order is put in order by :mod:`service.ingest.dayorder` first; identical rows
+    are indistinguishable, so the ordinals, and the keys, are the same whatever the order of the
+    file's rows. Rows without a day are counted apart, wherever they are in the file.
     """
 
     def __init__(self) -> None:
-        self._day: date | None = None
+        self._day: int | None = None
         self._counts: dict[str, int] = {}
-        self._dropped: set[date] = set()
-        self._ordered = True
-        self._by_day: dict[date | None, dict[str, int]] = {}
+        self._undated: dict[str, int] = {}
 
-    def ordinal(self, day: date | None, content: str) -> int | None:
-        """The ordinal of this occurrence of ``content`` on ``day``, or ``None`` (see above)."""
-        if day != self._day and not self._switch(day):
-            return None
-        n = self._counts.get(content, 0)
-        self._counts[content] = n + 1
+    def ordinal(self, day: date | None, content: str) -> int:
+        """The ordinal of this occurrence of ``content`` on ``day``.
+
+        Raises:
+            ValueError: ``day`` is before the day of an earlier dated row.
+        """
+        if day is None:
+            counts = self._undated
+        else:
+            number = day.toordinal()
+            if number != self._day:
+                self._start(number)
+            counts = self._counts
+        n = counts.get(content, 0)
+        counts[content] = n + 1
         return n
 
-    def _switch(self, day: date | None) -> bool:
-        previous = self._day
-        if self._ordered and previous is not None and day is not None and day < previous:
-            self._ordered = False  # from now on keep every day's counts
-        if self._ordered:
-            if previous is not None:
-                self._dropped.add(previous)
-            self._counts = {}
-        else:
-            self._by_day[previous] = self._counts
-            if day in self._dropped:
-                return False
-            self._counts = self._by_day.get(day, {})
-        self._day = day
-        return True
+    def _start(self, day: int) -> None:
+        if self._day is not None and day < self._day:
+            raise ValueError(
+                f"rows must come in day order: day {day} after day {self._day} "
+                "(service.ingest.dayorder puts a file in order)"
+            )
+        self._day, self._counts = day, {}
 
-    def ordinals_in_order(
-        self, days: np.ndarray, contents: Sequence[str] | pa.Array
-    ) -> np.ndarray | None:
+    def ordinals_in_order(self, days: np.ndarray, contents: Sequence[str] | pa.Array) -> np.ndarray:
         """The ordinals :meth:`ordinal` would give a run of rows, computed a block at a time.
 
         Args:
-            days: Each row's day as a proleptic ordinal.
+            days: Each row's day as a proleptic ordinal, in order.
             contents: Each row's content (a list, or an Arrow string array).
 
-        Returns:
-            The ordinals, or ``None`` (and nothing counted) when the run's days go back, among
-            themselves or before the current day: :meth:`ordinal` then takes the rows one by one.
+        Raises:
+            ValueError: The run's days go back, among themselves or before the current day.
         """
-        current = self._day.toordinal() if self._day is not None else None
-        if not self._ordered or bool(np.any(days[1:] < days[:-1])):
-            return None
-        if current is not None and int(days[0]) < current:
-            return None
+        if len(days) == 0:
+            return np.zeros(0, np.int64)
+        if bool(np.any(days[1:] < days[:-1])):
+            raise ValueError("rows must come in day order (a block's days go back)")
+        first, last = int(days[0]), int(days[-1])
+        carried = self._counts if first == self._day else {}
+        self._start(first)
         contents_codes, distinct = _codes(contents)
         # identical rows: the same content on the same day
-        codes = (days.astype(np.int64) - int(days[0])) * distinct + contents_codes
+        codes = (days.astype(np.int64) - first) * distinct + contents_codes
         ordinals = pd.Series(codes).groupby(codes).cumcount().to_numpy().copy()
-        if current is not None and int(days[0]) == current and self._counts:
-            counts = self._counts
-            same = np.flatnonzero(days == current)
+        if carried:
+            same = np.flatnonzero(days == first)
             ordinals[same] += np.fromiter(
-                (counts.get(c, 0) for c in _texts_at(contents, same)), np.int64, len(same)
+                (carried.get(c, 0) for c in _texts_at(contents, same)), np.int64, len(same)
             )
-        last = int(days[-1])
-        left = {int(d) for d in np.unique(days)} - {last}
-        if current is not None and current != last:
-            left.add(current)
-        self._dropped.update(date.fromordinal(d) for d in left)
-        if current is None or current != last:
-            self._counts = {}
-        counts = self._counts
+        counts = carried if last == first else {}
         rows = np.flatnonzero(days == last)
         for content, seen in zip(_texts_at(contents, rows), ordinals[rows].tolist(), strict=True):
             counts[content] = seen + 1
-        self._day = date.fromordinal(last)
+        self._day, self._counts = last, counts
         return ordinals
+
+
+def day_number(day: date | None) -> int:
+    """A day's proleptic ordinal; 0 for no day (such rows are counted apart, in any order)."""
+    return day.toordinal() if day is not None else 0
 
 
 def _codes(contents: Sequence[str] | pa.Array) -> tuple[np.ndarray, int]:

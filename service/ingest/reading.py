@@ -59,12 +59,14 @@ class ColumnChunk:
     """The line (CSV) or row (Parquet) of the first row; the others follow one by one."""
     position: int
     """How far into the file this chunk ends, in the unit of :attr:`TableReader.size`."""
+    lines: list[int] | None = None
+    """Each row's line, where they do not follow one another (rows put in day order)."""
 
     def rows(self) -> RowChunk:
         """The same rows as a :class:`RowChunk`, for the row-by-row path."""
         values = [self.table.column(i).to_pylist() for i in range(self.table.num_columns)]
         rows = [list(row) for row in zip(*values, strict=True)]
-        lines = list(range(self.first_line, self.first_line + len(rows)))
+        lines = self.lines or list(range(self.first_line, self.first_line + len(rows)))
         return RowChunk(self.columns, rows, lines, self.position)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 
 from service.ingest.keys import OccurrenceCounter, content_key, day_prefix, event_id_key
 
@@ -28,14 +29,15 @@ def test_a_new_day_starts_counting_again() -> None:
     assert counter.ordinal(D2, "x") == 0
 
 
-def test_unordered_file_keeps_counts_from_then_on_and_gives_up_on_dropped_days() -> None:
+def test_a_day_before_the_current_one_is_refused_but_undated_rows_may_come_anywhere() -> None:
     counter = OccurrenceCounter()
-    counter.ordinal(D1, "x")
-    counter.ordinal(D3, "x")
-    counter.ordinal(D2, "x")  # out of order: D1's counts were already dropped
+    counter.ordinal(None, "x")
+    counter.ordinal(D2, "x")
 
-    assert counter.ordinal(D3, "x") == 1  # kept since the disorder was seen
-    assert counter.ordinal(D1, "x") is None
+    with pytest.raises(ValueError, match="day order"):
+        counter.ordinal(D1, "x")
+    assert counter.ordinal(None, "x") == 1  # undated rows are counted apart, all file long
+    assert counter.ordinal(D2, "x") == 1
 
 
 def test_keys_sort_by_day_and_separate_ordinals() -> None:
@@ -73,10 +75,12 @@ def test_a_block_gets_the_ordinals_of_row_by_row_counting_carried_across_blocks(
     assert blocks.ordinal(D3, "y") == rows.ordinal(D3, "y") == 2  # the row path goes on from it
 
 
-def test_a_block_whose_days_go_back_is_left_to_the_row_path() -> None:
+def test_a_block_whose_days_go_back_is_refused_and_counts_nothing() -> None:
     counter = OccurrenceCounter()
     counter.ordinal(D2, "x")
 
-    assert counter.ordinals_in_order(np.array([D1.toordinal()]), ["x"]) is None
-    assert counter.ordinals_in_order(np.array([D3.toordinal(), D2.toordinal()]), ["x", "x"]) is None
+    with pytest.raises(ValueError, match="day order"):
+        counter.ordinals_in_order(np.array([D1.toordinal()]), ["x"])
+    with pytest.raises(ValueError, match="day order"):
+        counter.ordinals_in_order(np.array([D3.toordinal(), D2.toordinal()]), ["x", "x"])
     assert counter.ordinal(D2, "x") == 1  # nothing was counted
