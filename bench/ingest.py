@@ -5,10 +5,13 @@ table (paste it into docs/BENCHMARKS.md).
 
     python bench/ingest.py [--data ../shared/data/hm] [--sizes 1000000 5000000]
     python bench/ingest.py --world /tmp/hm-full [--database-url postgresql+psycopg://...]
+    python bench/ingest.py --world /tmp/hm-full --shuffled
 
 ``--world`` measures a folder written by ``bench/world.py`` (the full size: 31.8M rows) instead:
 its articles, then its transactions file, into a fresh SQLite store or into the empty database
-``--database-url`` names (PostgreSQL).
+``--database-url`` names (PostgreSQL). With ``--shuffled`` it measures that transactions file
+as it is and with its rows in a seeded random order (a feed not in date order), each into a
+fresh SQLite store.
 """
 
 from __future__ import annotations
@@ -157,10 +160,18 @@ def main() -> None:
     parser.add_argument("--transactions", type=Path, nargs="*", default=[])
     parser.add_argument("--world", type=Path, help="a bench/world.py folder (e.g. the full size)")
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
+    parser.add_argument(
+        "--shuffled",
+        action="store_true",
+        help="with --world: its transactions as they are and shuffled, each into fresh SQLite",
+    )
     args = parser.parse_args()
     if args.child:
         result = child(args.child, args.data, args.home, args.transactions, args.database_url)
         print(json.dumps(result))
+        return
+    if args.world and args.shuffled:
+        print_table(shuffled_rows(args.world))
         return
     if args.world:
         print_table(world_rows(args.world, args.database_url))
@@ -202,6 +213,41 @@ def world_rows(world: Path, url: str | None) -> list[tuple[str, dict[str, float]
         (f"{world} articles, {store}", articles),
         (f"{world} transactions, {store}", events),
     ]
+
+
+def shuffled_rows(world: Path, seed: int = 7) -> list[tuple[str, dict[str, float]]]:
+    """A generated world's transactions file as it is (in date order) and with its rows in a
+    seeded random order, each into a fresh SQLite store holding the world's articles.
+    """
+    source = world / "transactions_train.csv"
+    rows_out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        shuffled = shuffle_lines(source, work / "shuffled" / source.name, seed)
+        for name, path in (("in date order", source), ("shuffled", shuffled)):
+            home = work / f"home-{name.replace(' ', '-')}"
+            home.mkdir()
+            measure("articles", world, home, [])
+            rows_out.append(
+                (f"{world} transactions, {name}", measure("transactions", world, home, [path]))
+            )
+    return rows_out
+
+
+def shuffle_lines(source: Path, target: Path, seed: int) -> Path:
+    """``source`` with its header first and its other lines in a seeded random order."""
+    import numpy as np
+
+    data = np.fromfile(source, dtype=np.uint8)
+    ends = np.flatnonzero(data == ord("\n")) + 1
+    starts = np.r_[0, ends[:-1]]
+    order = 1 + np.random.default_rng(seed).permutation(len(ends) - 1)  # the header stays first
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as out:
+        out.write(data[: ends[0]].tobytes())
+        for part in np.array_split(order, max(1, len(order) // 100_000)):
+            out.write(b"".join(data[starts[i] : ends[i]].tobytes() for i in part.tolist()))
+    return target
 
 
 def print_table(rows_out: list[tuple[str, dict[str, float]]]) -> None:
