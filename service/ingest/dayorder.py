@@ -13,7 +13,7 @@ the keys, that counting them in any other order would: an unordered file gets th
 same file sorted by day gets, and reading it again stores nothing new.
 
 Memory stays bounded by :data:`RUN_ROWS` while writing and by one day's rows while reading
-back; the folder holds about as many bytes as the file (``TMPDIR`` chooses where).
+back; the folder holds about 1.25 times the file's bytes (``TMPDIR`` chooses where).
 """
 
 from __future__ import annotations
