@@ -7,13 +7,15 @@ the traceback.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
-from service.cli import demo, ingest, kg, recommend, serve, vision
 from service.cli.context import CliState, state
 from service.cli.output import console, out
 from service.errors import AtelierError
@@ -21,22 +23,102 @@ from service.settings import Settings
 from service.store import upgrade
 from service.store.summary import summarise
 
+#: Commands whose module is imported only when they run: name -> (module, attribute, the line
+#: `atelier --help` shows). Importing every command's module took 7 s and 425 MB (torch,
+#: LightGBM, the graph store) before any command ran; a command needs only its own.
+#: tests/service/test_cli.py checks each line against the command's own help.
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": (
+        "service.cli.demo",
+        "demo",
+        "Generate the synthetic demo world (catalogue, photos, feeds, shoppers) and ingest it.",
+    ),
+    "serve": (
+        "service.cli.serve",
+        "serve",
+        "Serve the API and the storefront at http://HOST:PORT until interrupted.",
+    ),
+    "tag": (
+        "service.cli.vision",
+        "tag",
+        "Tag every catalogue article with a photo (colours + attributes); skips up-to-date ones.",
+    ),
+    "tag-images": (
+        "service.cli.vision",
+        "tag_images",
+        "Tag the image files of a folder: one JSON line per file (bad files get an error line).",
+    ),
+    "train": (
+        "service.cli.recommend",
+        "train",
+        "Train the recommender on the store and make it the current version.",
+    ),
+    "evaluate": (
+        "service.cli.recommend",
+        "evaluate",
+        "Compare models (with and without the policy) on files or on the store.",
+    ),
+    "ingest": (
+        "service.cli.ingest",
+        "app",
+        "Load catalogue and interaction files into the catalogue store.",
+    ),
+    "kg": ("service.cli.kg", "app", "Build, query, validate and export the knowledge graph."),
+    "vision": (
+        "service.cli.vision",
+        "app",
+        "Train, evaluate and extend the photo attribute tagger.",
+    ),
+}
+
+
+class _Summary(TyperCommand):
+    """A command not imported yet: its name and its line in ``atelier --help``."""
+
+
+class _LazyGroup(TyperGroup):
+    """The ``atelier`` group: each command of :data:`LAZY_COMMANDS` is imported when it runs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        eager = dict(self.commands)
+        self.commands = {
+            name: _Summary(name, help=line, short_help=line)
+            for name, (_, _, line) in LAZY_COMMANDS.items()
+        }
+        self.commands.update(eager)
+
+    # click's types are spelled Any: recent typers carry their own copy of click (typer._click),
+    # older ones use click itself
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name = args[0] if args else None
+        if name in LAZY_COMMANDS and isinstance(self.commands.get(name), _Summary):
+            self.commands[name] = load_command(name)
+        return super().resolve_command(ctx, args)
+
+
+def load_command(name: str) -> TyperCommand | TyperGroup:
+    """The command ``name`` of :data:`LAZY_COMMANDS`, its module imported."""
+    module, attribute, _ = LAZY_COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    if not isinstance(target, typer.Typer):
+        single = typer.Typer()
+        single.command(name)(target)
+        target = single
+    command = typer.main.get_command(target)
+    assert isinstance(command, TyperCommand | TyperGroup)
+    command.name = name
+    return command
+
+
 app = typer.Typer(
     name="atelier",
     help="Atelier: knowledge-graph-driven fashion recommendations.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=_LazyGroup,
 )
-app.add_typer(ingest.app, name="ingest")
-app.add_typer(kg.app, name="kg")
-app.command("demo")(demo.demo)
-app.command("serve")(serve.serve)
-app.command("tag")(vision.tag)
-app.command("tag-images")(vision.tag_images)
-app.command("train")(recommend.train)
-app.command("evaluate")(recommend.evaluate)
-app.add_typer(vision.app, name="vision")
 db = typer.Typer(help="Manage the catalogue store's schema.", no_args_is_help=True)
 app.add_typer(db, name="db")
 

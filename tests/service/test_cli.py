@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from ingest_samples import HM_ARTICLES, HM_TRANSACTIONS, write
 
+from service.cli import LAZY_COMMANDS, load_command
+
 
 def atelier(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ATELIER_HOME": str(home), "COLUMNS": "200"}
@@ -30,6 +32,42 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("ingest", "status", "db"):
         assert command in result.stdout
+
+
+def test_each_command_is_listed_with_its_own_first_help_line() -> None:
+    for name in LAZY_COMMANDS:
+        command = load_command(name)
+
+        assert command.name == name
+        assert LAZY_COMMANDS[name][2] == command.get_short_help_str(limit=200), name
+
+
+def test_help_and_a_light_command_import_neither_torch_nor_lightgbm_nor_the_graph_store(
+    tmp_path: Path,
+) -> None:
+    heavy = ("torch", "lightgbm", "implicit", "pyoxigraph")
+    script = (
+        "import sys\n"
+        "from service.cli import main\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    env = {**os.environ, "ATELIER_HOME": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+
+    for args in (["--help"], ["status"], ["ingest", "--help"], ["train", "--help"]):
+        command = [sys.executable, "-c", script, *args]
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        assert result.stdout.strip().splitlines()[-1] == "[]", (args, result.stdout[-500:])
+
+
+def test_a_mistyped_command_is_named_with_a_suggestion(tmp_path: Path) -> None:
+    result = atelier("ingst", home=tmp_path)
+
+    assert result.returncode != 0
+    assert "No such command 'ingst'" in result.stderr + result.stdout
+    assert "Did you mean 'ingest'?" in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize("command", ["hm", "myntra", "items", "interactions", "customers"])
