@@ -108,6 +108,7 @@ class DaySorter:
         self._pending: dict[bool, list[pa.Table]] = {True: [], False: []}
         self._pending_rows = {True: 0, False: 0}
         self._new_days: set[int] = set()
+        self._new_rows = 0
 
     def __enter__(self) -> DaySorter:
         self._folder = tempfile.TemporaryDirectory(prefix="atelier-dayorder-", dir=self._scratch)
@@ -124,9 +125,9 @@ class DaySorter:
             self._folder = None
 
     @property
-    def new_days(self) -> set[int]:
-        """The days of the new rows added so far."""
-        return self._new_days
+    def new_rows(self) -> int:
+        """How many new rows were added."""
+        return self._new_rows
 
     def add(self, block: ColumnChunk | RowChunk, days: np.ndarray, new: bool = True) -> None:
         """Add a block's rows with their day numbers; seen rows of days without new rows are
@@ -135,6 +136,7 @@ class DaySorter:
         table, lines = _as_table(block, self._columns)
         if new:
             self._new_days.update(np.unique(days).tolist())
+            self._new_rows += len(days)
         else:
             keep = np.isin(days, np.fromiter(self._new_days, np.int64)) & (days >= 0)
             if not keep.all():

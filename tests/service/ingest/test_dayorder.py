@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -12,10 +13,11 @@ from ingest_samples import count, write
 from sqlalchemy import Engine, delete, select
 
 from service.ingest import IngestOptions, IngestReport, ingest_items, run_ingest
+from service.ingest.building import BuildSpec, built_blocks
 from service.ingest.dayorder import DayOrder, DaySorter
 from service.ingest.generic import interactions_feed
 from service.ingest.interactions import ingest_interactions
-from service.ingest.reading import ColumnChunk, RowChunk
+from service.ingest.reading import ColumnChunk, RowChunk, TableReader
 from service.store import Event
 
 ITEMS = "item_id,name,category\nA1,Slim jeans,Jeans\nB1,Oxford shirt,Shirts\n"
@@ -192,3 +194,27 @@ def test_the_sorter_writes_runs_of_bounded_size(
 
     assert len(runs) == 2  # two full runs written while adding; the last row is kept until read
     assert given == [[6, 3, 5, 2, 4]]  # days 3, 4, 5: one block for all
+
+
+def test_the_progress_of_an_unordered_file_moves_forward_to_its_end(tmp_path: Path) -> None:
+    rows = [f"u{i},A1,2024-03-{d:02d},1" for i, d in enumerate([1, 2, 9, 3, 8, 4, 7, 5, 6, 6])]
+    path = _events_file(tmp_path, rows, "parquet")
+    feed = interactions_feed("shop")
+    reader = TableReader(path, ("user_id", "item_id"), lambda bad: None)
+    spec = BuildSpec(
+        path,
+        ("user_id", "item_id"),
+        2,
+        feed.columns(reader.columns),
+        {"A1": 1},
+        "shop",
+        "sqlite",
+        datetime(2024, 4, 1),
+    )
+
+    blocks = list(built_blocks(spec, tmp_path))
+    positions = [block.position for block in blocks]
+
+    assert sum(len(block.events) for block in blocks) == 10
+    assert positions == sorted(positions) and positions[-1] == reader.size == 10
+    assert len(set(positions)) > len(positions) // 2  # it moves while sorting and storing
