@@ -130,8 +130,10 @@ class DaySorter:
         return self._new_rows
 
     def add(self, block: ColumnChunk | RowChunk, days: np.ndarray, new: bool = True) -> None:
-        """Add a block's rows with their day numbers; seen rows of days without new rows are
-        dropped (nothing needs them).
+        """Add a block's rows with their day numbers.
+
+        Seen rows are added after every new row: those of days without new rows are dropped
+        (nothing needs them).
         """
         table, lines = _as_table(block, self._columns)
         if new:
