@@ -222,7 +222,7 @@ def choose_weighting(
 
 
 def _fresh_net(vocabulary: Vocabulary, config: TaggerRunConfig) -> TaggerNet:
-    net = new_net(vocabulary, config.net)
+    net = new_net(vocabulary, config.net, config.train.seed)
     if config.backbone is not None:
         load_backbone(net, config.backbone)
     return net

@@ -89,9 +89,15 @@ def batch_loss(
     return total
 
 
-def new_net(vocabulary: Vocabulary, net_config: NetConfig) -> TaggerNet:
-    """An untrained net with one head per vocabulary group."""
-    return TaggerNet(net_config, [(g, len(labels)) for g, labels in vocabulary.groups])
+def new_net(vocabulary: Vocabulary, net_config: NetConfig, seed: int = 0) -> TaggerNet:
+    """An untrained net with one head per vocabulary group, its weights drawn from ``seed``.
+
+    Drawn from torch's global generator, unseeded, the first weights differed from run to run,
+    and so did the trained tagger (category top-1 79.5–83.4% on the demo world, same data).
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return TaggerNet(net_config, [(g, len(labels)) for g, labels in vocabulary.groups])
 
 
 def train_net(

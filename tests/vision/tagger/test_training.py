@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from vision.tagger.checkpoint import (
     CheckpointError,
@@ -109,6 +110,24 @@ def test_fewshot_probe_separates_a_new_label(
     assert [t.label for t in tagger.tag(pixels[:2])[0]["detail"]] == ["stripes"]
     with pytest.raises(ValueError, match="at least 3"):
         make_probe("detail", "x", emb[:2])
+
+
+def test_the_same_photos_and_settings_train_the_same_net(
+    synthetic_photos: list[LabelledPhoto], tmp_path: Path
+) -> None:
+    config = TaggerRunConfig(
+        train=TrainConfig(image_size=24, epochs=1, batch_size=64, threads=1),
+        net=TINY.net,
+        workers=1,
+    )
+    weights = []
+    for run in ("first", "second"):
+        torch.rand(3)  # whatever torch's global generator drew before must not matter
+        train_tagger(synthetic_photos[:60], tmp_path / run, config)
+        weights.append(load_checkpoint(tmp_path / run)[0].state_dict())
+
+    assert weights[0].keys() == weights[1].keys()
+    assert all(torch.equal(weights[0][name], weights[1][name]) for name in weights[0])
 
 
 def test_weighting_options_all_train(synthetic_photos: list[LabelledPhoto], tmp_path: Path) -> None:
