@@ -93,7 +93,7 @@ def new_net(vocabulary: Vocabulary, net_config: NetConfig, seed: int = 0) -> Tag
     """An untrained net with one head per vocabulary group, its weights drawn from ``seed``.
 
     Drawn from torch's global generator, unseeded, the first weights differed from run to run,
-    and so did the trained tagger (category top-1 79.5–83.4% on the demo world, same data).
+    and so did the trained tagger (category top-1 79.3–83.4% on one demo world).
     """
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
