@@ -162,11 +162,29 @@ def db_upgrade(ctx: typer.Context) -> None:
     out.print(f"catalogue store at {settings.catalogue_url.split('@')[-1]} is up to date")
 
 
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """The ``ClickException`` classes: of typer's own copy of click, where it carries one, and
+    of click itself.
+    """
+    found = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(importlib.import_module(name).ClickException)
+        except ImportError:
+            continue
+    return tuple(found)
+
+
+#: Errors in how a command was called (name, option, value): shown as click shows them, with
+#: the usage line and exit code 2, not as an unexpected failure.
+_USAGE_ERRORS = _usage_errors()
+
+
 def main() -> None:
     """Run the CLI, turning Atelier's errors into one line and exit code 1."""
     verbose = any(arg in ("--verbose", "-v") for arg in sys.argv[1:])
     try:
-        app(standalone_mode=False)
+        app(standalone_mode=False, prog_name="atelier")
     except AtelierError as exc:
         _fail(exc, verbose)
     except KeyboardInterrupt:
@@ -174,6 +192,9 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except _USAGE_ERRORS as exc:  # a mistyped command, option or value: click's own message
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
     except Exception as exc:  # a bug or an environment problem: still one line by default
         _fail(exc, verbose, prefix=f"unexpected {type(exc).__name__}")
 

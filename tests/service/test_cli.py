@@ -62,12 +62,20 @@ def test_help_and_a_light_command_import_neither_torch_nor_lightgbm_nor_the_grap
         assert result.stdout.strip().splitlines()[-1] == "[]", (args, result.stdout[-500:])
 
 
-def test_a_mistyped_command_is_named_with_a_suggestion(tmp_path: Path) -> None:
+def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(tmp_path: Path) -> None:
     result = atelier("ingst", home=tmp_path)
 
-    assert result.returncode != 0
-    assert "No such command 'ingst'" in result.stderr + result.stdout
-    assert "Did you mean 'ingest'?" in result.stderr + result.stdout
+    assert result.returncode == 2
+    assert "No such command 'ingst'. Did you mean 'ingest'?" in result.stderr
+    assert "unexpected" not in result.stderr
+
+
+def test_a_bad_option_value_is_a_usage_error_naming_the_option(tmp_path: Path) -> None:
+    result = atelier("evaluate", "--k", "twelve", home=tmp_path)
+
+    assert result.returncode == 2
+    assert "Invalid value for '--k'" in result.stderr
+    assert "Usage: atelier evaluate" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["hm", "myntra", "items", "interactions", "customers"])
