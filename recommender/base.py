@@ -127,6 +127,12 @@ class Recommender(ABC):
         del histories
         return self.score(user_items)
 
+    def notes(self) -> list[str]:
+        """What the model could not use of the feed it was fitted on, one sentence each
+        (a source skipped for a missing column, say); the CLI prints them.
+        """
+        return []
+
     def item_similarity(self, item: int) -> np.ndarray | None:
         """Similarity of every item to ``item`` in the model's own space; ``None``: no space."""
         del item

@@ -15,6 +15,9 @@ Features describe the candidate for this shopper: each source's score and rank, 
 found it, trend and newness, and how its department, category, slot and colour family relate to
 what the shopper bought (shares, a recent purchase of the same category, the mined category
 co-purchase confidence, a declared complement).
+
+Feeds differ: a source whose catalogue field no item has (no departments, say) is skipped, and
+:func:`feed_notes` says what a feed without timestamps or without a field cannot give.
 """
 
 from __future__ import annotations
@@ -52,6 +55,70 @@ FEATURES = (
     "shopper_days_since_last",
     "shopper_days_active",
 )
+SOURCE_FIELDS: dict[str, tuple[str, ...]] = {
+    "segment": ("department",),
+    "complement": ("category",),
+    "attribute": ("department", "colour"),
+}
+"""Catalogue fields each grouped source draws its groups from (skipped when one is unknown
+for every item)."""
+FIELD_FEATURES: dict[str, tuple[str, ...]] = {
+    "style": (),
+    "department": ("share_department", "share_department_colour"),
+    "category": (
+        "share_category",
+        "same_category_days",
+        "category_confidence",
+        "declared_complement",
+    ),
+    "slot": ("share_slot",),
+    "colour": ("share_colour", "share_department_colour"),
+}
+"""Features that hold one constant value when a catalogue field is unknown for every item."""
+TIME_FEATURES = ("days_since_last_sale", "days_since_first_sale", "shopper_days_since_last")
+"""Features that hold one constant value when every event has the same time."""
+
+
+def missing_fields(catalogue: Catalogue) -> tuple[str, ...]:
+    """The catalogue fields no item has (``FIELD_FEATURES`` order)."""
+    return tuple(f for f in FIELD_FEATURES if not (catalogue.codes[f] >= 0).any())
+
+
+def skipped_sources(missing: Sequence[str]) -> tuple[str, ...]:
+    """The sources that need one of the ``missing`` fields."""
+    return tuple(s for s, fields in SOURCE_FIELDS.items() if set(fields) & set(missing))
+
+
+def feed_notes(missing: Sequence[str], timed: bool) -> list[str]:
+    """What the ranking stage cannot use of a feed, one sentence each.
+
+    Args:
+        missing: Catalogue fields no item has (:func:`missing_fields`).
+        timed: Whether the events carry more than one day.
+    """
+    notes = []
+    if not timed:
+        notes.append(
+            "no timestamps: labels are a random hold-out of each shopper's articles, "
+            "'trending' proposes plain best sellers, and the features "
+            f"{', '.join(TIME_FEATURES)} are unused"
+        )
+    if "style" in missing:
+        notes.append(
+            "no style in the item attributes: a shopper's bought articles are left out, "
+            "not the other articles (colourways) of their styles"
+        )
+    for field in missing:
+        parts = []
+        sources = skipped_sources([field])
+        if sources:
+            noun = "sources" if len(sources) > 1 else "source"
+            parts.append(f"{noun} {', '.join(sources)} skipped")
+        if FIELD_FEATURES[field]:
+            parts.append(f"features {', '.join(FIELD_FEATURES[field])} unused")
+        if parts:
+            notes.append(f"no {field} in the item attributes: {'; '.join(parts)}")
+    return notes
 
 
 @dataclass(frozen=True)
@@ -95,6 +162,7 @@ class CandidateContext:
             "department_colour": Groups(self.department_colour),
         }
         self.styles = Groups(codes["style"])
+        self.skipped = skipped_sources(missing_fields(catalogue))
         self._members: dict[tuple[str, int], dict[int, np.ndarray]] = {}
         self._trend_order: tuple[int, np.ndarray, np.ndarray] | None = None
 
@@ -236,6 +304,8 @@ def gather(
             shopper,
         ),
     ]
+    for source in context.skipped:  # their groups are all unknown: nothing to propose
+        proposed[SOURCES.index(source)] = np.zeros(0, np.int64)
     proposed = [rows[allowed[rows]] if rows.size else rows.astype(np.int64) for rows in proposed]
     rows = np.unique(np.concatenate(proposed)).astype(np.int64)
     found = np.zeros((rows.size, len(SOURCES)), np.float32)

@@ -23,7 +23,7 @@ class Run:
     """One row of the comparison: a model's lists and metrics on the split."""
 
     name: str
-    metrics: dict[str, dict[str, float]]
+    metrics: dict[str, Any]
     lists: dict[str, list[str]]
     fit_seconds: float
 
@@ -61,14 +61,19 @@ def compare(
         seconds = time.perf_counter() - started
         policy = Policy(fitted.catalogue, fitted.tables, config.policy)
         say(f"{name} fitted in {seconds:.1f} s", done + 1, total)
+        notes = fitted.model.notes()
+        for note in notes:
+            say(f"{name}: {note}", done + 1, total)
         cases = build_cases(split, fitted, policy)
         for step, (label, apply) in enumerate(((name, False), (f"{name}+policy", True)), 2):
             started = time.perf_counter()
             lists = main_lists(fitted, policy, cases, k, apply_policy=apply)
-            metrics = report(lists, cases, split, fitted, policy, k, samples)
+            metrics: dict[str, Any] = report(lists, cases, split, fitted, policy, k, samples)
             hits = None if apply else source_hits(fitted, cases, samples)
             if hits is not None:
                 metrics = {**metrics, "sources": hits}
+            if notes and not apply:
+                metrics = {**metrics, "notes": notes}
             runs.append(Run(label, metrics, lists, seconds))
             ranked = time.perf_counter() - started
             say(f"{label} ranked and scored in {ranked:.1f} s", done + step, total)

@@ -37,12 +37,14 @@ from recommender.candidates import (
     Shopper,
     SourceConfig,
     features,
+    feed_notes,
     gather,
+    missing_fields,
 )
 from recommender.catalogue import Catalogue, build_catalogue
 from recommender.data import MatrixConfig, Vocabulary
 from recommender.history import UserHistory, build_history
-from recommender.holdout import Holdout, holdouts
+from recommender.holdout import Holdout, holdouts, is_timed
 from recommender.metrics import average_precision
 from recommender.signals import SignalConfig, Signals
 
@@ -135,7 +137,12 @@ class RankerRecommender(Recommender):
     def fit(self, data: TrainingSet) -> None:
         """Learn the ranker on cuts of ``data``, then refit the sources on all of it."""
         catalogue = build_catalogue(data.items, data.knowledge)
-        self.report = {"timed_labels": False, "cuts": 0, "label_shoppers": 0}
+        self.report = {
+            "timed_labels": False,
+            "cuts": 0,
+            "label_shoppers": 0,
+            "notes": feed_notes(missing_fields(catalogue), is_timed(data.interactions)),
+        }
         overrides = dict(self.config.base_overrides)
         lists = Lists()
         cuts = holdouts(
@@ -280,6 +287,10 @@ class RankerRecommender(Recommender):
         self.report["best_iteration"] = int(booster.best_iteration)
         self.report["validation_map@12"] = float(booster.best_score["valid_0"]["map@12"])
         return booster
+
+    def notes(self) -> list[str]:
+        """What this feed lacked (timestamps, catalogue fields) and what was skipped for it."""
+        return list(self.report.get("notes", []))
 
     # -- scoring -------------------------------------------------------------------------
 

@@ -82,6 +82,8 @@ def _print_trained(result: TrainResult) -> None:
         f"[bold]Recommender[/bold] {result.version} trained in {result.seconds:.1f} s "
         f"-> {result.directory}"
     )
+    for note in result.fitted.model.notes():
+        out.print(f"[yellow]note[/yellow] {result.fitted.model.name}: {note}", highlight=False)
     chosen = result.metrics.get("chosen")
     if chosen:
         scores = ", ".join(f"{n} {v:.4f}" for n, v in chosen["new_map@12"].items())
@@ -221,9 +223,11 @@ def _print_runs(runs: list[Run], k: int) -> None:
             )
         )
     title = f"Offline evaluation (MAP@12, Recall@{k}; 95% bootstrap intervals)"
+    notes = [f"{run.name}: {note}" for run in runs for note in run.metrics.get("notes", ())]
     if not out.is_terminal:
         lines = [title, "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
+        lines += ["", *(f"- {note}" for note in notes)] if notes else []
         out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
         return
     table = Table(title=title)
@@ -232,6 +236,8 @@ def _print_runs(runs: list[Run], k: int) -> None:
     for row in rows:
         table.add_row(*row)
     out.print(table)
+    for note in notes:
+        out.print(f"[yellow]note[/yellow] {note}", highlight=False)
 
 
 def _ci(metrics: dict[str, float], name: str) -> str:

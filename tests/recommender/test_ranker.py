@@ -57,6 +57,37 @@ def test_the_ranker_learns_from_time_cuts_and_reports_it(ranker: RankerRecommend
     assert set(ranker.report["source_hits"]) == set(SOURCES)
 
 
+def test_sources_whose_field_no_item_has_are_skipped_with_a_note(
+    ranker: RankerRecommender,
+) -> None:
+    # the tiny world's items have no department: the segment and attribute sources are off
+    context = ranker.context
+    assert context is not None
+    assert context.skipped == ("segment", "attribute")
+    assert ranker.notes() == [
+        "no department in the item attributes: sources segment, attribute skipped; features "
+        "share_department, share_department_colour unused"
+    ]
+    assert ranker.report["source_hits"]["segment"] == ranker.report["source_hits"]["attribute"] == 0
+
+
+def test_a_plain_feed_is_ranked_from_a_random_hold_out_with_notes(
+    interactions: Interactions,
+) -> None:
+    plain = Interactions(interactions.frame.assign(timestamp=interactions.frame["timestamp"].min()))
+    model = RankerRecommender(FAST)
+    model.fit(training_set(plain, TableKnowledge(), MatrixConfig()))
+    assert model.report["timed_labels"] is False
+    notes = model.notes()
+    assert notes[0].startswith("no timestamps:")
+    assert [n.split(":")[0] for n in notes[1:]] == [
+        f"no {field} in the item attributes"
+        for field in ("style", "department", "category", "slot", "colour")
+    ]
+    scores = model.score(sp.csr_matrix(np.eye(1, len(model.base_items), dtype=np.float32)))
+    assert np.isfinite(scores).all()
+
+
 def test_the_features_read_the_time_of_the_purchase(ranker: RankerRecommender) -> None:
     items = ranker.base_items
     now = START + timedelta(days=60)
@@ -155,7 +186,18 @@ def test_the_comparison_reports_the_rankers_source_hits(
 ) -> None:
     split = temporal_split(interactions, 6)
     overrides = {"ranker": {"base_overrides": {"factors": 8, "iterations": 10}, "trees": 50}}
-    raw, with_policy, _ = compare(split, knowledge, ["ranker"], samples=20, overrides=overrides)
+    heard: list[str] = []
+    raw, with_policy, _ = compare(
+        split,
+        knowledge,
+        ["ranker"],
+        samples=20,
+        overrides=overrides,
+        progress=lambda message, *_: heard.append(message),
+    )
+    said = [n.removeprefix("ranker: ") for n in heard if n.startswith("ranker: no ")]
+    assert raw.metrics["notes"] == said != []
+    assert "notes" not in with_policy.metrics
     hits = raw.metrics["sources"]
     assert hits["users"] > 0 and "sources" not in with_policy.metrics
     for name in (*SOURCES, "any"):

@@ -112,3 +112,7 @@ def test_evaluate_compares_every_model_by_default_on_untimed_rows(tmp_path: Path
     assert header.endswith("| fit s |")
     assert any(line.startswith("| ranker+policy | ") for line in result.stdout.splitlines())
     assert "fitting ranker" in result.stderr and "ranker fitted in" in result.stderr
+    # what the feed lacked is said under the table and kept in the metrics
+    assert "- ranker: no timestamps: labels are a random hold-out" in result.stdout
+    notes = metrics["ranker"]["notes"]
+    assert any(n.startswith("no category in the item attributes") for n in notes)
