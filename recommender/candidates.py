@@ -288,12 +288,15 @@ def gather(
     recent = shopper.ages <= config.recent_days
     if not recent.any() and shopper.bought.size:
         recent = shopper.ages <= shopper.ages.min()
-    copurchase = signals.neighbours(shopper.bought[recent], shopper.weights[recent])
-    bought_with = np.flatnonzero(copurchase) if copurchase.any() else np.zeros(0, np.int64)
+    bought_with, together = signals.neighbour_scores(
+        shopper.bought[recent], shopper.weights[recent]
+    )
+    copurchase = np.zeros(signals.n_items, np.float32)
+    copurchase[bought_with] = together
     trend = signals.trend(shopper.day)
     proposed: list[np.ndarray] = [
         _top(*model, config.per_source, allowed) if shopper.bought.size else np.zeros(0, int),
-        _top(bought_with, copurchase[bought_with], config.per_source, allowed),
+        _top(bought_with, together, config.per_source, allowed),
         _first(context.trend_order(shopper.day), trend, config.per_source, allowed),
         _grouped(context, "department", _strongest(context, shopper, "department"), shopper),
         _grouped(context, "category", _complement_codes(context, shopper, recent), shopper),

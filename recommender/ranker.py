@@ -473,7 +473,7 @@ class RankerRecommender(Recommender):
             signals = self._context().signals
             if bought.size == 0 or signals.confidence.shape[0] == 0:
                 return None
-            strength = signals.confidence[history.items[bought]][:, row].toarray().ravel()
+            strength = signals.confidence_at(history.items[bought], np.array([row]))[:, 0]
             half_life = max(self._context().config.recent_days, 1e-9)
             strength = strength * np.power(0.5, history.ages[bought] / half_life)
             best = int(np.argmax(strength))

@@ -81,6 +81,31 @@ def test_neighbours_weigh_each_purchase() -> None:
     assert scores.tolist() == [0.0, 1.0, 0.0, 0.5]
 
 
+def test_neighbour_scores_and_confidence_read_the_kept_rows_as_a_sparse_product() -> None:
+    rng = np.random.default_rng(0)
+    names = [f"i{n}" for n in range(30)]
+    rows = [
+        (f"u{rng.integers(12)}", names[rng.integers(30)], f"2024-01-0{rng.integers(1, 4)}")
+        for _ in range(200)
+    ]
+    frame = normalise_frame(pd.DataFrame(rows, columns=["user_id", "item_id", "timestamp"]))
+    users = Vocabulary(sorted({r[0] for r in rows}))
+    signals = Signals(SignalConfig(neighbours=4)).fit(
+        frame, users, Vocabulary(names), np.zeros(30, np.int32)
+    )
+    conf = signals.confidence.toarray()
+    items = np.array([3, 7, 3, 29])  # a repeated purchase counts twice
+    weights = np.array([1.0, 0.5, 0.25, 2.0])
+    expected = weights @ conf[items]
+    found, scores = signals.neighbour_scores(items, weights)
+    assert found.tolist() == np.flatnonzero(expected).tolist()
+    assert np.allclose(scores, expected[found], atol=1e-6)
+    assert np.allclose(signals.neighbours(items, weights), expected, atol=1e-6)
+    targets = np.array([5, 0, 29, 7, 5])
+    assert np.array_equal(signals.confidence_at(items, targets), conf[items][:, targets])
+    assert signals.neighbour_scores(np.zeros(0, np.int64), np.zeros(0))[0].size == 0
+
+
 def test_saved_signals_read_back_the_same(tmp_path: Path) -> None:
     signals = _signals([("ann", "shirt", "2024-01-01"), ("ann", "tie", "2024-01-02")])
     signals.save(tmp_path)
