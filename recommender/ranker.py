@@ -452,9 +452,9 @@ class RankerRecommender(Recommender):
         if self.booster is None or known.size == 0:
             return result
         picked = served.features[at[known]]
-        contributions = np.asarray(
-            self.booster.predict(picked, pred_contrib=True, num_threads=1)
-        )[:, :-1]
+        # The last column of pred_contrib is the bias term, not a feature.
+        raw = self.booster.predict(picked, pred_contrib=True, num_threads=1)
+        contributions = np.asarray(raw)[:, :-1]
         strength = np.column_stack(
             [contributions[:, columns].sum(axis=1) for columns in EVIDENCE_COLUMNS.values()]
         )
