@@ -14,6 +14,10 @@ Debian's compiled load generators, never from Python loops sharing the cores:
 * a closed loop of ``POST /events`` in batches with ``wrk`` (each body's ids made unique by the
   script), counting the events found in the store afterwards.
 
+Halfway through each run the established connections are counted per worker process (``ss``):
+keep-alive connections stay with the worker that accepted them, so the split decides whether
+one worker's core saturates. The server drains for a few seconds between runs.
+
 Where the time goes is timed in-process on the same shoppers: the history query, the model's
 whole ``Shelves.recommend`` and the response's serialisation. Prints Markdown for
 docs/BENCHMARKS.md.
@@ -29,11 +33,16 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +56,10 @@ TARGET_P50_MS, TARGET_P99_MS, TARGET_RATE = 5.0, 25.0, 400.0
 TARGET_DEMO_RATE = 390.0
 TARGET_EVENTS_PER_S = 2_000
 CURVE_RATES = (100, 200, 400, 600, 800)
+#: Seconds between runs: a run that queued requests (an offered rate above capacity) leaves a
+#: worker still answering them, and the idle worker would accept every connection of the next
+#: run (keep-alive connections stay with the worker that accepted them for the whole run).
+SETTLE_S = 5.0
 
 
 # -- the data and the model ------------------------------------------------------------------
@@ -351,6 +364,38 @@ def wrk(
     return figures
 
 
+def worker_split(port: int) -> str:
+    """Established connections to ``port`` per server process, most first (e.g. ``"17/15"``).
+
+    Each worker keeps the keep-alive connections it accepted, so this split, not the offered
+    rate alone, decides whether one worker's core saturates.
+    """
+    listing = subprocess.run(
+        ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    counts = sorted(Counter(re.findall(r"pid=(\d+)", listing)).values(), reverse=True)
+    return "/".join(map(str, counts)) or "-"
+
+
+def observed(port: int, seconds: float, run: Callable[[], Any]) -> Any:
+    """``run``'s figures with the connections' split between workers seen halfway through,
+    then a pause for the server to drain what the run left queued.
+    """
+    split: list[str] = []
+    probe = threading.Timer(seconds / 2, lambda: split.append(worker_split(port)))
+    probe.start()
+    try:
+        figures = run()
+    finally:
+        probe.cancel()
+    figures["split"] = split[0] if split else "-"
+    time.sleep(SETTLE_S)
+    return figures
+
+
 def hey(port: int, path: str, seconds: float, connections: int, per_connection: float) -> Any:
     """``hey -z S -c C -q Q`` on one path; every request's latency from its CSV output."""
     url = f"http://127.0.0.1:{port}{path}"
@@ -451,31 +496,44 @@ def main() -> None:
     rows: dict[int, Any] = {}
     for workers in args.server_workers:
         server = start_server(home, args.port, workers)
-        port, seconds = args.port, args.seconds
         try:
-            time.sleep(10)  # the server preloads product cards in the background
-            wrk(port, recommend[:500], 5, 4)  # warm up
-            runs: dict[str, Any] = {
-                "hey": hey(port, f"/recommend/{one}", seconds, 4, TARGET_RATE / 4),
-                "curve": {r: wrk(port, recommend, seconds, 32, rate=r) for r in CURVE_RATES},
-                "recommend": wrk(port, recommend, seconds, 8),
-                "health": wrk(port, ["/health"], seconds, 8),
-            }
-            before = events_in_store(home)
-            # Shoppers of their own, so that the events do not lengthen the measured histories.
-            posters = [f"bench-poster-{n}" for n in range(1000)]
-            body = event_body(posters, _articles(home), args.batch)
-            posted = wrk(port, ["/events"], seconds, 4, body=body)
-            stored = events_in_store(home) - before
-            forget_posters(home)
-            posted["stored"] = stored
-            posted["events_per_s"] = stored / posted["seconds"]
-            runs["events"] = posted
-            rows[workers] = runs
+            rows[workers] = load_runs(home, args.port, args.seconds, one, recommend, args.batch)
         finally:
             server.terminate()
             server.wait(timeout=30)
-    report(args, home, version, one, floor, rows)
+    report(args, home, version, one, len(users), floor, rows)
+
+
+def load_runs(
+    home: Path, port: int, seconds: float, one: str, recommend: list[str], batch: int
+) -> dict[str, Any]:
+    """Every load run against the server on ``port``, each followed by a pause to drain."""
+
+    def measure(run: Callable[[], Any]) -> Any:
+        return observed(port, seconds, run)
+
+    time.sleep(10)  # the server preloads product cards in the background
+    wrk(port, recommend[:500], 5, 4)  # warm up
+    time.sleep(SETTLE_S)
+    runs: dict[str, Any] = {
+        "hey": measure(lambda: hey(port, f"/recommend/{one}", seconds, 4, TARGET_RATE / 4)),
+        "curve": {
+            r: measure(partial(wrk, port, recommend, seconds, 32, rate=r)) for r in CURVE_RATES
+        },
+        "recommend": measure(lambda: wrk(port, recommend, seconds, 8)),
+        "health": measure(lambda: wrk(port, ["/health"], seconds, 8)),
+    }
+    before = events_in_store(home)
+    # Shoppers of their own, so that the events do not lengthen the measured histories.
+    posters = [f"bench-poster-{n}" for n in range(1000)]
+    body = event_body(posters, _articles(home), batch)
+    posted = measure(lambda: wrk(port, ["/events"], seconds, 4, body=body))
+    stored = events_in_store(home) - before
+    forget_posters(home)
+    posted["stored"] = stored
+    posted["events_per_s"] = stored / posted["seconds"]
+    runs["events"] = posted
+    return runs
 
 
 def median_shopper(home: Path) -> str:
@@ -498,7 +556,13 @@ def _articles(home: Path) -> list[str]:
 
 
 def report(
-    args: Any, home: Path, version: str, one: str, floor: dict[str, float], rows: dict[int, Any]
+    args: Any,
+    home: Path,
+    version: str,
+    one: str,
+    shoppers: int,
+    floor: dict[str, float],
+    rows: dict[int, Any],
 ) -> None:
     """Print the measured figures as Markdown, with the machine they were measured on."""
     load = os.getloadavg()
@@ -510,13 +574,13 @@ def report(
     )
     print(
         "| server workers | run | offered/s | requests/s | p50 ms | p90 ms | p99 ms | max ms "
-        "| errors |"
+        "| errors | connections per worker |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for workers, runs in rows.items():
         lines = [(f"hey -c 4 -q 100, `/recommend/{one}`", "400", runs["hey"])]
         lines += [
-            (f"wrk paced, `/recommend` × {args.users:,} shoppers", f"{rate}", r)
+            (f"wrk paced, `/recommend` × {shoppers:,} shoppers", f"{rate}", r)
             for rate, r in runs["curve"].items()
         ]
         lines += [
@@ -527,7 +591,8 @@ def report(
         for label, offered, r in lines:
             print(
                 f"| {workers} | {label} | {offered} | {r['rps']:.0f} | {r['p50']:.2f} | "
-                f"{r['p90']:.2f} | {r['p99']:.2f} | {r['max']:.1f} | {r['errors']:.0f} |"
+                f"{r['p90']:.2f} | {r['p99']:.2f} | {r['max']:.1f} | {r['errors']:.0f} | "
+                f"{r.get('split', '-')} |"
             )
         ratio = runs["recommend"]["rps"] / runs["health"]["rps"]
         print(
