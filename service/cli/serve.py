@@ -53,22 +53,36 @@ def serve_app(
         return
     # Each worker builds its own app from the environment: hand the resolved settings down.
     os.environ["ATELIER_HOME"] = str(settings.atelier_home)
-    # The workers share one listening socket, and libuv (uvloop's core) accepts every pending
-    # connection at each wake-up: a burst of keep-alive connections all landed on one worker
-    # (wrk -c 32: 32 to 0) and the other idled. Accepting one at a time lets both take turns
-    # (14-22 of 32 each).
-    os.environ.setdefault("UV_TCP_SINGLE_ACCEPT", "1")
     os.environ["ATELIER_API_KEYS"] = ",".join(settings.atelier_api_keys)
     if settings.database_url:
         os.environ["DATABASE_URL"] = settings.database_url
-    uvicorn.run(
-        "service.api.app:create_app",
-        factory=True,
-        host=bind_host,
-        port=bind_port,
-        workers=workers,
-        log_level="warning",
-    )
+    from service.api.workers import serve_workers
+
+    try:
+        relay = None if settings.sparql_query_url else _graph_relay
+        status = serve_workers("service.api.app:create_app", bind_host, bind_port, workers, relay)
+    except OSError as error:
+        raise typer.BadParameter(
+            f"cannot listen on {bind_host}:{bind_port}: {error.strerror or error}",
+            param_hint="--port",
+        ) from error
+    if status:
+        raise typer.Exit(status)
+
+
+def _graph_relay(base: str) -> dict[str, str]:
+    """The embedded graph store's SPARQL endpoints on the first worker, for the others.
+
+    One process at a time may open the embedded store (it holds a lock): the first worker
+    does, and the others use it as they would a remote SPARQL 1.1 store.
+    """
+    from service.api.sparql import GRAPH_PATH
+
+    return {
+        "SPARQL_QUERY_URL": f"{base}/sparql",
+        "SPARQL_UPDATE_URL": f"{base}/sparql/update",
+        "SPARQL_STORE_URL": f"{base}{GRAPH_PATH}",
+    }
 
 
 def with_api_key(settings: Settings) -> Settings:
