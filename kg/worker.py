@@ -140,7 +140,10 @@ def serve(conn: Connection, path: str, max_bytes: int) -> None:
         return
     conn.send(("ready", ""))
     while True:
-        kind, request = conn.recv()
+        try:
+            kind, request = conn.recv()
+        except EOFError:  # the parent is gone (killed): nothing is left to answer
+            kind, request = "stop", None
         if kind == "stop":
             store.flush()
             return
