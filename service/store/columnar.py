@@ -122,7 +122,9 @@ def _postgresql_batches(engine: Engine, sql: str, schema: pa.Schema) -> Iterator
             reader = pacsv.open_csv(
                 _CopyStream(chain([first], chunks)),
                 read_options=pacsv.ReadOptions(
-                    column_names=schema.names, block_size=BATCH_ROWS * 64
+                    # a row of a few numbers is 16-30 bytes of CSV
+                    column_names=schema.names,
+                    block_size=BATCH_ROWS * 24,
                 ),
                 convert_options=pacsv.ConvertOptions(
                     column_types=schema,
@@ -162,21 +164,30 @@ def _conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
 
 
 class _CopyStream(io.RawIOBase):
-    """The chunks of a ``COPY ... TO STDOUT`` as a readable binary file (Arrow reads files)."""
+    """The chunks of a ``COPY ... TO STDOUT`` as a readable binary file (Arrow reads files).
+
+    psycopg hands the copy over a row at a time, and Arrow's streaming reader makes one batch
+    of whatever one read returns: each read fills the buffer with as many rows as fit (a read
+    of one row each made 31.8 million one-row batches at full size, 25,000 rows/s).
+    """
 
     def __init__(self, chunks: Iterator[Any]) -> None:
-        self._chunks, self._pending = chunks, memoryview(b"")
+        self._chunks, self._pending = chunks, b""
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self._pending:
+        target = memoryview(buffer).cast("B")
+        parts, size = [self._pending], len(self._pending)
+        while size < len(target):
             chunk = next(self._chunks, None)
             if chunk is None:
-                return 0
-            self._pending = memoryview(bytes(chunk))
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
+                break
+            parts.append(chunk)
+            size += len(chunk)
+        data = b"".join(parts)
+        filled = min(len(target), len(data))
+        target[:filled] = data[:filled]
+        self._pending = data[filled:]
+        return filled

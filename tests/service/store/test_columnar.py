@@ -55,9 +55,12 @@ def _sample(engine: Engine, rows: int = len(ROWS)) -> Table:
     return table
 
 
+def _query(table: Table) -> Any:
+    return select(table.c.id, table.c.label, epoch_day(table.c.at)).order_by(table.c.id)
+
+
 def _read(engine: Engine, table: Table) -> pa.Table:
-    query = select(table.c.id, table.c.label, epoch_day(table.c.at)).order_by(table.c.id)
-    return pa.Table.from_batches(list(read_batches(engine, query, SCHEMA)), schema=SCHEMA)
+    return pa.Table.from_batches(list(read_batches(engine, _query(table), SCHEMA)), schema=SCHEMA)
 
 
 def test_rows_arrive_with_the_schema_and_the_day_the_database_computes(engine: Engine) -> None:
@@ -97,6 +100,15 @@ def test_a_file_store_is_read_by_the_arrow_driver_in_batches(
     assert [batch.num_rows for batch in batches] == [1_000, 1_000, 500]
     ids = pa.Table.from_batches(batches).column("id").to_pylist()
     assert ids == list(range(1, 2_501))
+
+
+def test_rows_arrive_in_full_batches_on_every_store(engine: Engine) -> None:
+    # PostgreSQL's copy arrives a row at a time: one read per row made one batch per row
+    table = _sample(engine, rows=5_000)
+    batches = list(read_batches(engine, _query(table), SCHEMA))
+    assert [batch.num_rows for batch in batches] == [5_000]
+    ids = pa.Table.from_batches(batches).column("id").to_pylist()
+    assert ids == list(range(1, 5_001))
 
 
 def test_no_rows_is_no_batches_with_no_rows(engine: Engine) -> None:
