@@ -6,6 +6,7 @@ catalogue) made by ``bench/world.py`` and ingested with ``atelier ingest hm``:
     python bench/world.py --out /tmp/hm-full
     ATELIER_HOME=/tmp/hm-home atelier ingest hm /tmp/hm-full
     python bench/fullsize.py --home /tmp/hm-home [--model als --model ranker]
+                             [--database-url postgresql://...]   # the store, if not SQLite
 
 Each step runs in a process of its own, so its wall time and peak RSS are that process's alone
 (``wait4``'s ``ru_maxrss``; this parent stays small so that nothing of it is counted):
@@ -69,11 +70,15 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> Measured:
     return Measured(seconds, usage.ru_maxrss / 1024, output)
 
 
-def atelier(home: Path, *arguments: str) -> Measured:
-    """``atelier ARGUMENTS`` on the home's SQLite store and embedded graph."""
+def atelier(home: Path, *arguments: str, database_url: str | None = None) -> Measured:
+    """``atelier ARGUMENTS`` on the home's embedded graph and its SQLite store (or the
+    store at ``database_url``).
+    """
     env = {**os.environ, "ATELIER_HOME": str(home), "COLUMNS": "200"}
     for name in ("DATABASE_URL", "SPARQL_QUERY_URL", "SPARQL_UPDATE_URL"):
         env.pop(name, None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     beside = Path(sys.executable).with_name("atelier")
     return measured([str(beside) if beside.exists() else "atelier", *arguments], env)
 
@@ -86,7 +91,7 @@ def child(step: str, *arguments: str) -> Measured:
 # -- the children ------------------------------------------------------------------------------
 
 
-def save_matrix(home: Path, out: Path) -> None:
+def save_matrix(home: Path, out: Path, database_url: str | None = None) -> None:
     """The confidence matrix Atelier's ALS fits, from the store as ``atelier train`` reads it."""
     import scipy.sparse as sp
 
@@ -96,7 +101,7 @@ def save_matrix(home: Path, out: Path) -> None:
     from service.settings import Settings
     from service.store import create_store_engine
 
-    settings = Settings(atelier_home=home, database_url=None)
+    settings = Settings(atelier_home=home, database_url=database_url)
     engine = create_store_engine(settings.catalogue_url)
     data = load_interactions(engine)
     train = training_set(data, knowledge_for(settings, engine), PipelineConfig().matrix)
@@ -157,7 +162,7 @@ def run_child(step: str, arguments: list[str]) -> None:
     """Dispatch ``--child STEP ARGUMENTS``."""
     sys.path.insert(0, str(REPO))
     if step == "matrix":
-        save_matrix(Path(arguments[0]), Path(arguments[1]))
+        save_matrix(Path(arguments[0]), Path(arguments[1]), *arguments[2:3])
     elif step in ("implicit", "atelier-als"):
         fit_matrix(Path(arguments[0]), "implicit" if step == "implicit" else "atelier")
     elif step == "export":
@@ -182,18 +187,18 @@ def summary_lines(output: str, *starts: str) -> list[str]:
     return [x.strip() for x in output.splitlines() if x.strip().startswith(starts)]
 
 
-def train_step(home: Path, models: list[str]) -> None:
+def train_step(home: Path, models: list[str], database_url: str | None = None) -> None:
     """``atelier train`` per model; then the same matrix through implicit and Atelier's ALS."""
     say("| step | wall s | peak RSS GiB | notes |")
     say("|---|---:|---:|---|")
     for model in models:
-        run = atelier(home, "train", "--model", model)
+        run = atelier(home, "train", "--model", model, database_url=database_url)
         notes = "; ".join(summary_lines(run.output, "Recommender", "hold-out", "category"))
         command = f"`atelier train --model {model}`"
         say(f"| {command} | {run.seconds:.0f} | {run.peak_gib:.2f} | {notes} |")
     with tempfile.TemporaryDirectory(prefix="fullsize-", dir=home) as folder:
         path = Path(folder) / "matrix.npz"
-        saved = child("matrix", str(home), str(path))
+        saved = child("matrix", str(home), str(path), *([database_url] if database_url else []))
         shape = last_json(saved.output)
         say(
             f"| the same store's ALS matrix built and saved | {saved.seconds:.0f} | "
@@ -209,9 +214,9 @@ def train_step(home: Path, models: list[str]) -> None:
             )
 
 
-def graph_step(home: Path) -> None:
+def graph_step(home: Path, database_url: str | None = None) -> None:
     """``atelier kg build`` beside pyoxigraph's bulk load of the statements it wrote."""
-    build = atelier(home, "kg", "build")
+    build = atelier(home, "kg", "build", database_url=database_url)
     say("| step | wall s | peak RSS GiB | notes |")
     say("|---|---:|---:|---|")
     notes = "; ".join(summary_lines(build.output, "Knowledge graph", "Mined"))
@@ -249,14 +254,17 @@ def main() -> None:
     parser.add_argument("--home", type=Path, required=True, help="ATELIER_HOME of the world")
     parser.add_argument("--model", action="append", help="models to train (default: als)")
     parser.add_argument("--skip", action="append", default=[], choices=["train", "graph"])
+    parser.add_argument(
+        "--database-url", help="the world's store, when not the home's SQLite (e.g. PostgreSQL)"
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
     say(f"full-size run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {load:.1f}")
     # The graph first, as a retailer runs the stages: training reads its knowledge from it.
     if "graph" not in args.skip:
-        graph_step(args.home)
+        graph_step(args.home, args.database_url)
     if "train" not in args.skip:
-        train_step(args.home, args.model or ["als"])
+        train_step(args.home, args.model or ["als"], args.database_url)
     say(f"\n(load average {os.getloadavg()[0]:.1f} at the end)")
 
 
