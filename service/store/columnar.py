@@ -7,7 +7,9 @@ so they are read here the way each store can hand them over in bulk:
 
 * **SQLite**: the Apache Arrow project's ADBC driver reads the file itself and fills Arrow
   arrays in C (about 1 µs a row against 3.4 µs through ``sqlite3`` and 11 µs through the ORM);
-* **PostgreSQL**: ``COPY (query) TO STDOUT`` as CSV, parsed by Arrow's CSV reader;
+* **PostgreSQL**: the ADBC PostgreSQL driver streams the result (binary ``COPY``) into Arrow
+  arrays in C: 31.8 million purchases in 6.6 s against 83 s as CSV through psycopg, which
+  hands Python one row at a time (kept as the path when the driver is not installed);
 * anything else (an in-memory SQLite database only this process can see): the rows through
   SQLAlchemy, put into Arrow arrays a batch at a time.
 
@@ -16,6 +18,7 @@ The reader sees what is committed: it opens its own connection.
 
 from __future__ import annotations
 
+import importlib
 import io
 from collections.abc import Iterator, Sequence
 from itertools import chain
@@ -76,8 +79,10 @@ def read_batches(
             f"{len(schema)}"
         )
     dialect, database = engine.dialect.name, engine.url.database
-    if dialect == "sqlite" and database and database != ":memory:" and _has_adbc():
+    if dialect == "sqlite" and database and database != ":memory:" and _has_adbc("sqlite"):
         batches = _sqlite_batches(database, _sql(engine, query))
+    elif dialect == "postgresql" and _has_adbc("postgresql"):
+        batches = _adbc_postgresql_batches(engine, _sql(engine, query))
     elif dialect == "postgresql":
         batches = _postgresql_batches(engine, _sql(engine, query), schema)
     else:
@@ -91,9 +96,10 @@ def _sql(engine: Engine, query: Select[*tuple[Any, ...]]) -> str:
     return str(query.compile(engine, compile_kwargs={"literal_binds": True}))
 
 
-def _has_adbc() -> bool:
+def _has_adbc(driver: str) -> bool:
+    """Whether the ADBC driver for ``driver`` (``sqlite``, ``postgresql``) is installed."""
     try:
-        import adbc_driver_sqlite.dbapi  # noqa: F401
+        importlib.import_module(f"adbc_driver_{driver}.dbapi")
     except ImportError:  # pragma: no cover - a dependency; kept working without it
         return False
     return True
@@ -106,6 +112,16 @@ def _sqlite_batches(path: str, sql: str) -> Iterator[pa.RecordBatch]:
         # the driver infers each column's type from the first batch, and batches of the
         # default 1,024 rows cost a round of Python per batch
         cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)})
+        cursor.execute(sql)
+        yield from cursor.fetch_record_batch()
+
+
+def _adbc_postgresql_batches(engine: Engine, sql: str) -> Iterator[pa.RecordBatch]:
+    import adbc_driver_postgresql.dbapi as adbc
+
+    # libpq's URI: the scheme without SQLAlchemy's driver name, the password kept
+    uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with adbc.connect(uri) as connection, connection.cursor() as cursor:
         cursor.execute(sql)
         yield from cursor.fetch_record_batch()
 

@@ -111,6 +111,19 @@ def test_rows_arrive_in_full_batches_on_every_store(engine: Engine) -> None:
     assert ids == list(range(1, 5_001))
 
 
+def test_without_the_arrow_drivers_the_same_rows_arrive_in_full_batches(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL's fallback is a CSV copy through psycopg, SQLite's the rows through SQLAlchemy
+    monkeypatch.setattr(columnar, "_has_adbc", lambda driver: False)
+    table = _sample(engine, rows=5_000)
+    batches = list(read_batches(engine, _query(table), SCHEMA))
+    assert [batch.num_rows for batch in batches] == [5_000]
+    result = pa.Table.from_batches(batches)
+    assert result.column("day").to_pylist()[:4] == DAYS
+    assert result.column("label").to_pylist()[:4] == [label for _, label, _ in ROWS]
+
+
 def test_no_rows_is_no_batches_with_no_rows(engine: Engine) -> None:
     table = _sample(engine, rows=0)
     query = select(table.c.id, table.c.label, epoch_day(table.c.at))
