@@ -192,9 +192,13 @@ def train_step(home: Path, models: list[str], database_url: str | None = None) -
     say("| step | wall s | peak RSS GiB | notes |")
     say("|---|---:|---:|---|")
     for model in models:
-        run = atelier(home, "train", "--model", model, database_url=database_url)
-        notes = "; ".join(summary_lines(run.output, "Recommender", "hold-out", "category"))
-        command = f"`atelier train --model {model}`"
+        # "auto" is what `atelier train` does by default: no --model at all
+        chosen = () if model == "auto" else ("--model", model)
+        run = atelier(home, "train", *chosen, database_url=database_url)
+        notes = "; ".join(summary_lines(run.output, "Recommender", "hold-out", "category", "chose"))
+        command = (
+            "`atelier train` (defaults)" if model == "auto" else f"`atelier train --model {model}`"
+        )
         say(f"| {command} | {run.seconds:.0f} | {run.peak_gib:.2f} | {notes} |")
     with tempfile.TemporaryDirectory(prefix="fullsize-", dir=home) as folder:
         path = Path(folder) / "matrix.npz"
@@ -252,7 +256,9 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True, help="ATELIER_HOME of the world")
-    parser.add_argument("--model", action="append", help="models to train (default: als)")
+    parser.add_argument(
+        "--model", action="append", help="models to train (default: als; auto: no --model)"
+    )
     parser.add_argument("--skip", action="append", default=[], choices=["train", "graph"])
     parser.add_argument(
         "--database-url", help="the world's store, when not the home's SQLite (e.g. PostgreSQL)"

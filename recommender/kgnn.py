@@ -14,7 +14,7 @@ from typing import ClassVar
 from recommender.base import TrainingSet, register
 from recommender.factors import EmbeddingRecommender, FoldIn
 from recommender.graph import knowledge_graph
-from recommender.propagation import PropagationConfig, train_embeddings
+from recommender.propagation import PropagationConfig, newest_events, train_embeddings
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class KGRecommender(EmbeddingRecommender):
         return FoldIn(self.config.fold_in_regularization, alpha=10.0)
 
     def fit(self, data: TrainingSet) -> None:
-        """Train on the interactions plus the knowledge."""
+        """Train on the interactions (the newest ``max_events``) plus the knowledge."""
+        data = newest_events(data, self.config.max_events)
         graph = knowledge_graph(data.matrix, data.items, data.knowledge)
         self.set_item_vectors(train_embeddings(graph, data.matrix, self.config))

@@ -8,7 +8,7 @@ from typing import ClassVar
 from recommender.base import TrainingSet, register
 from recommender.factors import EmbeddingRecommender, FoldIn
 from recommender.graph import bipartite_graph
-from recommender.propagation import PropagationConfig, train_embeddings
+from recommender.propagation import PropagationConfig, newest_events, train_embeddings
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class LightGCNRecommender(EmbeddingRecommender):
         return FoldIn(self.config.fold_in_regularization, alpha=10.0)
 
     def fit(self, data: TrainingSet) -> None:
-        """Train on the interactions graph."""
+        """Train on the interactions graph (of the newest ``max_events`` events)."""
+        data = newest_events(data, self.config.max_events)
         self.set_item_vectors(
             train_embeddings(bipartite_graph(data.matrix), data.matrix, self.config)
         )
