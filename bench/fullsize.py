@@ -18,6 +18,9 @@ Each step runs in a process of its own, so its wall time and peak RSS are that p
    from the same store and saved, then factorised by ``implicit``'s ALS called directly with
    the same settings, beside Atelier's ALS fit on that same file.
 
+``--child graph-step MATRIX [N]`` times one training step of the graph models' loop on a saved
+matrix (or on N of its non-zeros): what a LightGCN or KG-GNN fit costs a step at that size.
+
 Prints Markdown for docs/BENCHMARKS.md. The service's figures on the same store come from
 ``bench/service.py --world hm --home <home>`` once a model is trained.
 """
@@ -137,6 +140,52 @@ def fit_matrix(path: Path, how: str) -> None:
     print(json.dumps({"fit_s": time.perf_counter() - started, "nnz": matrix.nnz}))
 
 
+def propagation_step(path: Path, most: int) -> None:
+    """Seconds of one training step of the graph models' loop (LightGCN's propagation, its
+    data-sized batch) on the saved matrix, or on ``most`` of its non-zeros when not 0 (a
+    random sample: the saved matrix has no times), with the users they leave.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    import torch
+
+    from recommender.graph import Propagator, bipartite_graph
+    from recommender.lightgcn import LightGCNConfig
+    from recommender.propagation import run_epoch
+
+    matrix = sp.load_npz(path).tocsr()
+    if 0 < most < matrix.nnz:
+        coo = matrix.tocoo()
+        keep = np.sort(np.random.default_rng(0).choice(coo.nnz, most, replace=False))
+        users = np.unique(coo.row[keep], return_inverse=True)[1]
+        shape = (int(users.max()) + 1, matrix.shape[1])
+        matrix = sp.csr_matrix((coo.data[keep], (users, coo.col[keep])), shape=shape)
+    config = LightGCNConfig(device="cpu").schedule(matrix.nnz)
+    torch.set_num_threads(config.threads)
+    graph = bipartite_graph(matrix)
+    adjacency = Propagator(graph.adjacency(), torch.device("cpu"))
+    table = torch.nn.Parameter(torch.empty(graph.n_nodes, config.dim).normal_(0.0, 0.1))
+    optimiser = torch.optim.Adam([table], lr=config.learning_rate)
+    coo = matrix.tocoo()
+    pairs = (
+        torch.from_numpy(coo.row.astype(np.int64))[: config.batch_size],
+        torch.from_numpy(coo.col.astype(np.int64))[: config.batch_size] + graph.n_users,
+    )
+    generator = torch.Generator().manual_seed(0)
+    started = time.perf_counter()
+    run_epoch(table, adjacency, optimiser, pairs, graph, config, generator)  # one batch: a step
+    print(
+        json.dumps(
+            {
+                "step_s": time.perf_counter() - started,
+                "nnz": matrix.nnz,
+                "users": matrix.shape[0],
+                "steps": config.epochs * -(-matrix.nnz // config.batch_size),
+            }
+        )
+    )
+
+
 def export_graph(home: Path, out: Path) -> None:
     """Every statement of the home's embedded graph as N-Quads."""
     import pyoxigraph as ox
@@ -165,6 +214,8 @@ def run_child(step: str, arguments: list[str]) -> None:
         save_matrix(Path(arguments[0]), Path(arguments[1]), *arguments[2:3])
     elif step in ("implicit", "atelier-als"):
         fit_matrix(Path(arguments[0]), "implicit" if step == "implicit" else "atelier")
+    elif step == "graph-step":
+        propagation_step(Path(arguments[0]), int(arguments[1]) if len(arguments) > 1 else 0)
     elif step == "export":
         export_graph(Path(arguments[0]), Path(arguments[1]))
     elif step == "load":

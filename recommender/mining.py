@@ -28,7 +28,9 @@ briefs). Article pairs skip colourways of one style and slot-mates.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from itertools import groupby, islice
 
@@ -66,6 +68,9 @@ class MiningConfig:
     """Article pairs kept in all (the best supported), so the graph stays bounded."""
     chunk_baskets: int = 1_000_000
     """Baskets counted at once (memory stays flat however long the history)."""
+    threads: int = 0
+    """Chunks counted at once, each in a thread (0: one per core). The sparse products leave
+    the GIL, so the cores share the counting; each thread holds one chunk's products."""
 
 
 DEFAULT_MINING = MiningConfig()
@@ -411,22 +416,28 @@ def _count(
     span = int(basket_day.max()) + int(config.window_days) + 2
     key = basket_shopper * span + basket_day
     ends = np.searchsorted(key, key + int(config.window_days), side="right")
-    parts: list[sp.csr_matrix] = []
-    both = empty if same else None
-    followed = np.zeros(n_labels, np.int64)
-    for start, stop in _chunks(basket_shopper, config.chunk_baskets):
+
+    def counted(bounds: tuple[int, int]) -> _ChunkCounts:
+        start, stop = bounds
         chunk = x[start:stop]
         after = _binary_csr(_band(ends[start:stop] - start) @ chunk)
         # the transpose as CSR, so that the product is CSR too (CSC @ CSR converts the
         # product, the largest matrix here)
         held = chunk.T.tocsr()
-        parts.append(held @ after)
-        if both is not None:
-            both = both + held @ chunk
-        followed += np.asarray(after.sum(axis=0)).ravel()
+        return _ChunkCounts(
+            held @ after,
+            held @ chunk if same else None,
+            np.asarray(after.sum(axis=0)).ravel(),
+        )
+
+    with ThreadPoolExecutor(_threads(config)) as pool:
+        chunks = list(pool.map(counted, _chunks(basket_shopper, config.chunk_baskets)))
+        together = _sum([c.together for c in chunks], pool)
+        both = _sum([c.same for c in chunks if c.same is not None], pool) if same else None
+    followed = np.asarray(np.sum([c.followed for c in chunks], axis=0), dtype=np.int64)
     antecedent = np.asarray(x.sum(axis=0)).ravel().astype(np.int64)
     return _Counts(
-        _sum(parts),
+        together,
         both,
         antecedent,
         followed,
@@ -437,12 +448,25 @@ def _count(
     )
 
 
-def _sum(parts: list[sp.csr_matrix]) -> sp.csr_matrix:
+@dataclass(frozen=True)
+class _ChunkCounts:
+    together: sp.csr_matrix
+    same: sp.csr_matrix | None
+    followed: np.ndarray
+
+
+def _threads(config: MiningConfig) -> int:
+    return config.threads if config.threads > 0 else max(len(os.sched_getaffinity(0)), 1)
+
+
+def _sum(parts: list[sp.csr_matrix], pool: ThreadPoolExecutor) -> sp.csr_matrix:
     """The sum of same-shaped matrices, added in pairs (each entry is merged about log2 of
-    the number of parts times, not once per part as in a running sum); ``parts`` is emptied.
+    the number of parts times, not once per part as in a running sum), the pairs of a round
+    in ``pool``'s threads; ``parts`` is emptied.
     """
     while len(parts) > 1:
-        merged = [parts[i] + parts[i + 1] for i in range(0, len(parts) - 1, 2)]
+        pairs = range(0, len(parts) - 1, 2)
+        merged = list(pool.map(lambda i: parts[i] + parts[i + 1], pairs))
         parts[:] = merged + parts[len(merged) * 2 :]
     return parts.pop().tocsr()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -95,14 +97,18 @@ def test_pairs_at_or_below_chance_or_within_noise_are_not_mined() -> None:
     assert pairs.complements == ()
 
 
-def test_counting_a_few_shoppers_at_a_time_changes_nothing() -> None:
+@pytest.mark.parametrize("threads", [1, 4])
+def test_counting_a_few_shoppers_at_a_time_in_threads_changes_nothing(threads: int) -> None:
     rows = [(f"u{n}", c, d) for n in range(30) for c, d in (("coat", n % 4), ("scarf", n % 7))]
     rows += [(f"v{n}", "tee", n) for n in range(40)]
-    whole = mine_categories(_frame(rows), SLOTS, {}, LOOSE)
-    chunked = mine_categories(
-        _frame(rows), SLOTS, {}, MiningConfig(**{**vars(LOOSE), "chunk_baskets": 3})
-    )
-    assert whole == chunked and whole.complements
+    whole = replace(LOOSE, threads=1)
+    chunked = replace(LOOSE, chunk_baskets=3, threads=threads)
+    categories = mine_categories(_frame(rows), SLOTS, {}, whole)
+    assert categories.complements
+    assert mine_categories(_frame(rows), SLOTS, {}, chunked) == categories
+    articles = mine_articles(_frame(rows, "item_id"), whole)
+    assert articles
+    assert mine_articles(_frame(rows, "item_id"), chunked) == articles
 
 
 def test_at_most_max_per_category_complements_best_first() -> None:
