@@ -20,6 +20,7 @@ Each step runs in a process of its own, so its wall time and peak RSS are that p
 
 ``--child graph-step MATRIX [N]`` times one training step of the graph models' loop on a saved
 matrix (or on N of its non-zeros): what a LightGCN or KG-GNN fit costs a step at that size.
+``--child mining HOME`` times the learn step's minings with one thread and with one per core.
 
 Prints Markdown for docs/BENCHMARKS.md. The service's figures on the same store come from
 ``bench/service.py --world hm --home <home>`` once a model is trained.
@@ -186,6 +187,34 @@ def propagation_step(path: Path, most: int) -> None:
     )
 
 
+def mining_threads(home: Path, rounds: int = 2) -> None:
+    """Seconds of the learn step's two minings on the home's purchases, with one thread and
+    with one per core, ``rounds`` times each (the purchases read once).
+    """
+    import dataclasses
+
+    from kg.learned import purchase_context
+    from recommender.mining import DEFAULT_MINING, mine_articles, mine_categories
+    from service.graph.mining import read_purchases, with_categories
+    from service.graph.stores import open_graph_store
+    from service.settings import Settings
+    from service.store import create_store_engine
+
+    settings = Settings(atelier_home=home)
+    store = open_graph_store(settings)
+    context = purchase_context(store)
+    rows = with_categories(read_purchases(create_store_engine(settings.catalogue_url)), context)
+    for threads in (1, 0) * rounds:
+        config = dataclasses.replace(DEFAULT_MINING, threads=threads)
+        started = time.perf_counter()
+        mine_categories(rows, context.slots, context.declared, config)
+        categories = time.perf_counter() - started
+        pairs = mine_articles(rows, config)
+        articles = time.perf_counter() - started - categories
+        result = {"threads": threads, "categories_s": categories, "articles_s": articles}
+        print(json.dumps({**result, "purchases": len(rows), "pairs": len(pairs)}), flush=True)
+
+
 def export_graph(home: Path, out: Path) -> None:
     """Every statement of the home's embedded graph as N-Quads."""
     import pyoxigraph as ox
@@ -216,6 +245,8 @@ def run_child(step: str, arguments: list[str]) -> None:
         fit_matrix(Path(arguments[0]), "implicit" if step == "implicit" else "atelier")
     elif step == "graph-step":
         propagation_step(Path(arguments[0]), int(arguments[1]) if len(arguments) > 1 else 0)
+    elif step == "mining":
+        mining_threads(Path(arguments[0]))
     elif step == "export":
         export_graph(Path(arguments[0]), Path(arguments[1]))
     elif step == "load":

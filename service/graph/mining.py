@@ -183,7 +183,7 @@ def learn_complements(
     started = time.perf_counter()
     context = purchase_context(store)
     read = purchases.take() if purchases is not None else read_purchases(engine)
-    purchases_known = _with_categories(read, context)
+    purchases_known = with_categories(read, context)
     del read  # a retailer's purchases are hundreds of MB: one copy at a time
     report = LearnReport()
     stamp = computed_at or datetime.now(UTC)
@@ -217,7 +217,7 @@ def learn_complements(
     return report
 
 
-def _with_categories(purchases: pd.DataFrame, context: PurchaseContext) -> pd.DataFrame:
+def with_categories(purchases: pd.DataFrame, context: PurchaseContext) -> pd.DataFrame:
     """Purchases of articles the graph gives a category, with their category, style and slot
     (looked up once per article, not once per purchase).
     """
