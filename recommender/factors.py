@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender.base import Recommender
-from recommender.retrieval import ClusterIndex, ClusterIndexConfig
+from recommender.retrieval import ClusterIndex, ClusterIndexConfig, reference_rows
 
 VECTORS_FILE = "item_vectors.npy"
 
@@ -71,6 +71,7 @@ class EmbeddingRecommender(Recommender):
     _covariance: np.ndarray
     _index: ClusterIndex | None = None
     _last_fold: tuple[sp.csr_matrix, np.ndarray] | None = None
+    _reference: np.ndarray | None = None
 
     @abstractmethod
     def fold_in_config(self) -> FoldIn:
@@ -86,6 +87,7 @@ class EmbeddingRecommender(Recommender):
         self._covariance = self._gram / max(len(as64), 1) - np.outer(self._mean, self._mean)
         self._index: ClusterIndex | None = None
         self._last_fold = None
+        self._reference = None
 
     def cluster_index(self, config: ClusterIndexConfig | None = None) -> ClusterIndex:
         """The candidate index of the item vectors: built on first use (or anew with
@@ -121,7 +123,14 @@ class EmbeddingRecommender(Recommender):
 
     def score_rows(self, user_items: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
         """Dot products of the folded-in shopper with ``rows``' item vectors only."""
-        return np.asarray(self.item_vectors[rows] @ self.user_vectors(user_items)[0])
+        user = self.user_vectors(user_items)[0]
+        if rows is reference_rows(len(self.item_vectors)):
+            # the fixed sample a hybrid's spread is estimated on, at every shelf: its vectors
+            # are gathered once (reference_rows is cached, so the same array comes back)
+            if self._reference is None:
+                self._reference = np.ascontiguousarray(self.item_vectors[rows])
+            return np.asarray(self._reference @ user)
+        return np.asarray(self.item_vectors[rows] @ user)
 
     def score_moments(self, user_items: sp.csr_matrix) -> tuple[float, float]:
         """Exact, from the item vectors' mean and covariance: u·μ and √(uᵀΣu)."""

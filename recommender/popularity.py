@@ -36,6 +36,7 @@ class RecentPopularity(Recommender):
         self.config = config or PopularityConfig()
         self.popularity = np.zeros(0, np.float32)
         self._ranking: np.ndarray | None = None
+        self._moments: tuple[float, float] | None = None
 
     def fit(self, data: TrainingSet) -> None:
         """Count decayed events of the last window per item."""
@@ -49,7 +50,7 @@ class RecentPopularity(Recommender):
         counts = np.bincount(cols[keep], weights=weights[keep], minlength=len(data.items))
         # Normalised so scores are comparable across fits (the hybrid fuses them).
         self.popularity = (counts / max(counts.max(initial=0.0), 1e-12)).astype(np.float32)
-        self._ranking = None
+        self._ranking = self._moments = None
 
     def score(self, user_items: sp.csr_matrix) -> np.ndarray:
         """The same popularity row for every user."""
@@ -71,9 +72,13 @@ class RecentPopularity(Recommender):
         return np.asarray(self.popularity[rows], dtype=np.float32)
 
     def score_moments(self, user_items: sp.csr_matrix) -> tuple[float, float]:
-        """The popularity's own mean and spread (the same for every shopper)."""
+        """The popularity's own mean and spread (the same for every shopper: computed once,
+        not over the whole catalogue at every shelf).
+        """
         del user_items
-        return float(self.popularity.mean()), float(self.popularity.std())
+        if self._moments is None:
+            self._moments = float(self.popularity.mean()), float(self.popularity.std())
+        return self._moments
 
     def save_arrays(self, directory: Path) -> None:
         """Write the popularity vector."""
@@ -82,4 +87,4 @@ class RecentPopularity(Recommender):
     def load_arrays(self, directory: Path) -> None:
         """Read the popularity vector."""
         self.popularity = np.load(directory / POPULARITY_FILE, allow_pickle=False)
-        self._ranking = None
+        self._ranking = self._moments = None

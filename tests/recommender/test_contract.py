@@ -15,6 +15,7 @@ from recommender.data import Interactions, MatrixConfig, normalise_frame
 from recommender.knowledge import TableKnowledge
 from recommender.models import create, names
 from recommender.pipeline import training_set
+from recommender.retrieval import reference_rows
 
 #: Small settings so that every model trains in about a second on the tiny world.
 FAST: dict[str, dict[str, Any]] = {
@@ -97,6 +98,27 @@ def test_score_moments_are_those_of_all_scores(name: str, train: TrainingSet) ->
     model = _fitted(name, train)
     history = _row(train, ["A0", "C1"])
     scores = model.score(history)[0]
+    mean, spread = model.score_moments(history)
+    assert mean == pytest.approx(float(scores.mean()), abs=1e-5)
+    assert spread == pytest.approx(float(scores.std()), rel=1e-4)
+
+
+@pytest.mark.parametrize("name", names())
+def test_a_refitted_model_keeps_nothing_of_its_last_fit(
+    name: str, train: TrainingSet, interactions: Interactions
+) -> None:
+    # what serving keeps between shelves (a popularity's moments, the reference sample's item
+    # vectors) belongs to one fit
+    model = _fitted(name, train)
+    history = _row(train, ["A0", "C1"])
+    sample = reference_rows(len(train.items))
+    model.score_rows(history, sample)
+    model.score_moments(history)
+    frame = interactions.frame
+    tops = Interactions(frame[frame["user_id"].isin([f"u{n}" for n in range(6)])])
+    model.fit(train.with_interactions(tops))
+    scores = model.score(history)[0]
+    np.testing.assert_allclose(model.score_rows(history, sample), scores[sample], rtol=1e-5)
     mean, spread = model.score_moments(history)
     assert mean == pytest.approx(float(scores.mean()), abs=1e-5)
     assert spread == pytest.approx(float(scores.std()), rel=1e-4)
