@@ -73,7 +73,13 @@ def train(
     options = TrainOptions(
         model, holdout_days, evaluate, holdout_shoppers=holdout_shoppers, window_days=days
     )
-    result = train_stage(cli.settings, cli.engine(), options)
+    with RichProgress() as bars:
+
+        def heard(message: str, done: int, total: int) -> None:
+            console.print(message)
+            bars.stage("train", done, total)
+
+        result = train_stage(cli.settings, cli.engine(), options, progress=heard)
     _print_trained(result)
 
 

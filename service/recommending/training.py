@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,6 +40,8 @@ from service.recommending.knowledge import knowledge_for
 from service.settings import Settings
 
 POINTER = "current"
+#: Told each step of a train run as it ends: what was done (with its time), steps done, steps.
+Progress = Callable[[str, int, int], None]
 #: What ``auto`` chooses between, the first when there is no hold-out to decide on.
 AUTO_MODELS = ("hybrid", "ranker")
 
@@ -85,13 +88,23 @@ def train_stage(
     engine: Engine,
     options: TrainOptions,
     knowledge: CatalogueKnowledge | None = None,
+    progress: Progress | None = None,
 ) -> TrainResult:
     """Train, evaluate on a hold-out tail, save a new version and point ``current`` at it.
+
+    Args:
+        settings: Where the models and the graph are.
+        engine: The catalogue store.
+        options: What the run does.
+        knowledge: The catalogue's knowledge (read from the graph when None).
+        progress: Told each step as it ends (reading the events, each hold-out fit, the final
+            fit): at a large retailer's size a run takes most of an hour.
 
     Raises:
         TrainingError: When the store holds no purchases.
     """
     started = time.perf_counter()
+    steps = _Steps(progress, 2 + (len(_candidates(options)) if options.evaluate else 0))
     newest = latest_event(engine)
     since = None
     if newest is not None and options.window_days is not None:
@@ -100,7 +113,8 @@ def train_stage(
     if data.purchases().empty:
         raise TrainingError("the store holds no purchases to learn from (ingest events first)")
     knowledge = knowledge if knowledge is not None else knowledge_for(settings, engine)
-    model, metrics = _choose_model(data, knowledge, options)
+    steps.done(f"read {len(data.frame):,} events and the catalogue's knowledge")
+    model, metrics = _choose_model(data, knowledge, options, steps)
     overrides = dict(options.overrides) if options.model != "auto" else {}
     policy = PolicyConfig()
     if "category_limit" in metrics:
@@ -112,14 +126,34 @@ def train_stage(
     save_fitted(fitted, directory, version, metrics)
     write_pointer(models_dir(settings), version)
     write_back_habits(settings, fitted)
+    steps.done(f"trained {model} on every event and saved it")
     return TrainResult(version, directory, metrics, time.perf_counter() - started, fitted)
 
 
+class _Steps:
+    """Counts a run's steps and tells :data:`Progress` each one's time as it ends."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self._progress, self._total, self._count = progress, total, 0
+        self._since = time.perf_counter()
+
+    def done(self, what: str) -> None:
+        now = time.perf_counter()
+        self._count += 1
+        if self._progress is not None:
+            self._progress(f"{what} ({now - self._since:.1f} s)", self._count, self._total)
+        self._since = now
+
+
+def _candidates(options: TrainOptions) -> tuple[str, ...]:
+    return AUTO_MODELS if options.model == "auto" else (options.model,)
+
+
 def _choose_model(
-    data: Interactions, knowledge: CatalogueKnowledge, options: TrainOptions
+    data: Interactions, knowledge: CatalogueKnowledge, options: TrainOptions, steps: _Steps
 ) -> tuple[str, dict[str, Any]]:
     """The model to train and its hold-out metrics (``auto``: the best of the candidates)."""
-    names = AUTO_MODELS if options.model == "auto" else (options.model,)
+    names = _candidates(options)
     if not options.evaluate:
         return names[0], {}
     scored = []
@@ -127,7 +161,11 @@ def _choose_model(
         # overrides are one model's settings: they go with a model the user named
         overrides = dict(options.overrides) if options.model != "auto" else {}
         config = PipelineConfig(model=name, model_overrides=overrides)
-        scored.append((name, holdout_metrics(data, knowledge, config, options)))
+        metrics = holdout_metrics(data, knowledge, config, options)
+        scored.append((name, metrics))
+        value = metrics.get("new", {}).get("map@12")
+        result = f"new-to-you MAP@12 {value:.4f}" if value is not None else metrics.get("skipped")
+        steps.done(f"hold-out: {name} fitted and scored, {result}")
     if len(scored) == 1:
         return scored[0]
     values = {n: float(m.get("new", {}).get("map@12", -1.0)) for n, m in scored}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -67,3 +68,19 @@ def test_auto_trains_the_candidate_best_on_the_hold_out(engine: Engine, tmp_path
     assert scores[chosen["model"]] == max(scores.values())
     assert result.version.endswith(f"-{chosen['model']}")
     assert result.fitted.config.model == chosen["model"]
+
+
+def test_each_step_is_told_as_it_ends(engine: Engine, tmp_path: Path) -> None:
+    seed_store(engine)
+    heard: list[tuple[str, int, int]] = []
+    train_stage(
+        Settings(atelier_home=tmp_path), engine, FAST, progress=lambda *step: heard.append(step)
+    )
+    assert [(done, total) for _, done, total in heard] == [(1, 3), (2, 3), (3, 3)]
+    read, holdout, final = (message for message, _, _ in heard)
+    assert read.startswith("read ") and " events " in read
+    assert re.fullmatch(
+        r"hold-out: als fitted and scored, new-to-you MAP@12 [01]\.\d{4} \(.*", holdout
+    )
+    assert final.startswith("trained als on every event")
+    assert all(message.endswith(" s)") for message, _, _ in heard)
