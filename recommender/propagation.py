@@ -14,7 +14,7 @@ variance of the gradient falls), and the number of epochs aims at ``STEP_BUDGET`
 within ``EPOCH_RANGE``. Explicit settings are kept as given.
 
 The steps are bounded, their cost is not: a step propagates every interaction. A large
-retailer's whole history (31.8M purchases at H&M's size) costs about 27 s a step on two cores,
+retailer's whole history (31.8M purchases at H&M's size) costs about 22 s a step on two cores,
 hours a fit, so a fit learns from the newest ``max_events`` events only (:func:`newest_events`);
 the items keep their vectors for the whole catalogue and every shopper is folded in from their
 own history when scored, so shoppers of older events are served as well.
