@@ -194,7 +194,7 @@ def mining_threads(home: Path, rounds: int = 2) -> None:
     import dataclasses
 
     from kg.learned import purchase_context
-    from recommender.mining import DEFAULT_MINING, mine_articles, mine_categories
+    from recommender.mining import DEFAULT_MINING, mine_articles, mine_categories, newest_days
     from service.graph.mining import read_purchases, with_categories
     from service.graph.stores import open_graph_store
     from service.settings import Settings
@@ -204,15 +204,18 @@ def mining_threads(home: Path, rounds: int = 2) -> None:
     store = open_graph_store(settings)
     context = purchase_context(store)
     rows = with_categories(read_purchases(create_store_engine(settings.catalogue_url)), context)
+    # the article pairs come from the newest purchases, as in the learn step
+    recent = newest_days(rows, DEFAULT_MINING.article_purchases)
     for threads in (1, 0) * rounds:
         config = dataclasses.replace(DEFAULT_MINING, threads=threads)
         started = time.perf_counter()
         mine_categories(rows, context.slots, context.declared, config)
         categories = time.perf_counter() - started
-        pairs = mine_articles(rows, config)
+        pairs = mine_articles(recent, config)
         articles = time.perf_counter() - started - categories
         result = {"threads": threads, "categories_s": categories, "articles_s": articles}
-        print(json.dumps({**result, "purchases": len(rows), "pairs": len(pairs)}), flush=True)
+        sizes = {"purchases": len(rows), "article_purchases": len(recent), "pairs": len(pairs)}
+        print(json.dumps({**result, **sizes}), flush=True)
 
 
 def export_graph(home: Path, out: Path) -> None:

@@ -8,7 +8,8 @@ pairs, each a node with its figures and provenance::
         atl:antecedent <id/category/coat> ; atl:consequent <id/category/scarf> ;
         atl:pairCount 42 ; atl:sameBasketCount 17 ; atl:antecedentCount 300 ;
         atl:basketCount 90000 ; atl:windowDays 30 ; atl:support … ; atl:confidence … ;
-        atl:smoothedConfidence … ; atl:lift … ; atl:source "hm" ; prov:generatedAtTime … .
+        atl:smoothedConfidence … ; atl:lift … ; atl:source "hm" ; prov:generatedAtTime … ;
+        atl:minedFrom "2020-06-24"^^xsd:date ; atl:minedUntil "2020-09-22"^^xsd:date .
 
 :func:`purchase_context` gives the miner what the graph knows (each article's category and
 style, each category's slot and hand-written complements), and :func:`read_mined` reads the
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import unquote
 
 from kg import nquads as nq
@@ -96,6 +97,8 @@ class MinedPairRecord:
         confidence: ``count / antecedent_baskets``.
         smoothed_confidence: The confidence shrunk toward the prior.
         lift: The confidence over the chance after any basket.
+        first_day: The first day of the purchases mined (None: not known).
+        last_day: The last day of the purchases mined (None: not known).
     """
 
     kind: str
@@ -110,6 +113,8 @@ class MinedPairRecord:
     confidence: float
     smoothed_confidence: float
     lift: float
+    first_day: date | None = None
+    last_day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +194,10 @@ def put_mined_pairs(
             (_p(ATL.source), nq.text(source)),
             (nq.iri(PROV + "generatedAtTime"), stamp),
         ]
+        if pair.first_day is not None:
+            facts.append((_p(ATL.minedFrom), nq.day(pair.first_day)))
+        if pair.last_day is not None:
+            facts.append((_p(ATL.minedUntil), nq.day(pair.last_day)))
         lines += [nq.quad(node, predicate, obj, graph) for predicate, obj in facts]
         written += 1
     lines += describe_learned_graph(store, stamp)
@@ -210,6 +219,11 @@ def _check(pair: MinedPairRecord) -> None:
     lift = pair.lift >= 0 if refuted else pair.lift > 0
     if not (within and 0 <= pair.same_basket <= pair.count and lift):
         raise ValueError(f"inconsistent counts for {pair.antecedent!r} -> {pair.consequent!r}")
+    if pair.first_day and pair.last_day and pair.first_day > pair.last_day:
+        raise ValueError(
+            f"{pair.antecedent!r} -> {pair.consequent!r} was mined from purchases ending "
+            f"({pair.last_day}) before they start ({pair.first_day})"
+        )
 
 
 def _delete(source: str) -> str:

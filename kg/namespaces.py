@@ -66,6 +66,8 @@ class ATL(DefinedNamespace):
     antecedentCount: URIRef
     basketCount: URIRef
     windowDays: URIRef
+    minedFrom: URIRef
+    minedUntil: URIRef
     support: URIRef
     confidence: URIRef
     smoothedConfidence: URIRef

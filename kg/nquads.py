@@ -7,6 +7,7 @@ parses the result (and rejects anything malformed, so a bug here cannot slip int
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from kg.namespaces import XSD
 
@@ -37,6 +38,11 @@ def number(value: float | int) -> str:
     if isinstance(value, int):
         return f'"{value}"^^<{XSD}integer>'
     return f'"{round(value, 6):f}"^^<{XSD}decimal>'
+
+
+def day(value: date) -> str:
+    """An ``xsd:date`` literal."""
+    return f'"{value.isoformat()}"^^<{XSD}date>'
 
 
 def boolean(value: bool) -> str:

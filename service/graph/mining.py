@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ from recommender.mining import (
     MiningConfig,
     mine_articles,
     mine_categories,
+    newest_days,
 )
 from service.store.columnar import epoch_day, read_batches
 from service.store.models import Article, Event, EventType
@@ -44,6 +45,20 @@ class SourceReport:
     substitutes: int
     article_pairs: int
     refuted: int = 0
+    article_purchases: int = 0
+    """Purchases the article pairs were mined from (the newest days: ``MiningConfig``)."""
+    article_days: int = 0
+    """Days those purchases span."""
+
+    @property
+    def article_history(self) -> str:
+        """What the article pairs were mined from, in words."""
+        if self.article_purchases < self.purchases:
+            return (
+                f"the newest {self.article_purchases:,} of its purchases "
+                f"({self.article_days:,} day{'' if self.article_days == 1 else 's'})"
+            )
+        return "the same baskets"
 
 
 @dataclass
@@ -59,8 +74,9 @@ class LearnReport:
             return "no purchases with a known category to mine"
         return "\n".join(
             f"{r.source}: {r.complements:,} complement and {r.substitutes:,} substitute category "
-            f"pairs, {r.article_pairs:,} article pairs from {r.baskets:,} baskets of "
-            f"{r.shoppers:,} shoppers; {r.refuted:,} hand-written complements refuted"
+            f"pairs from {r.baskets:,} baskets of {r.shoppers:,} shoppers, "
+            f"{r.article_pairs:,} article pairs from {r.article_history}; "
+            f"{r.refuted:,} hand-written complements refuted"
             for r in self.sources
         )
 
@@ -193,12 +209,16 @@ def learn_complements(
         one = purchases_known["source"] == source
         rows = purchases_known if len(sources) == 1 else purchases_known[one]
         relations = mine_categories(rows, context.slots, context.declared, config)
-        articles = mine_articles(rows, config)
+        every = _days(rows)
+        # article pairs from the newest purchases only: the articles on sale now
+        recent = newest_days(rows, config.article_purchases)
+        articles = mine_articles(recent, config)
+        newest = _days(recent)
         records = [
-            *(_record("complement", p, config) for p in relations.complements),
-            *(_record("substitute", p, config) for p in relations.substitutes),
-            *(_record("article", p, config) for p in articles),
-            *(_record("refuted", p, config) for p in relations.refuted),
+            *(_record("complement", p, config, every) for p in relations.complements),
+            *(_record("substitute", p, config, every) for p in relations.substitutes),
+            *(_record("article", p, config, newest) for p in articles),
+            *(_record("refuted", p, config, every) for p in relations.refuted),
         ]
         put_mined_pairs(store, str(source), records, stamp)
         report.sources.append(
@@ -211,6 +231,8 @@ def learn_complements(
                 len(relations.substitutes),
                 len(articles),
                 len(relations.refuted),
+                len(recent),
+                (newest[1] - newest[0]).days + 1,
             )
         )
     report.seconds = time.perf_counter() - started
@@ -240,7 +262,16 @@ def with_categories(purchases: pd.DataFrame, context: PurchaseContext) -> pd.Dat
     )
 
 
-def _record(kind: str, pair: MinedPair, config: MiningConfig) -> MinedPairRecord:
+def _days(purchases: pd.DataFrame) -> tuple[date, date]:
+    """The first and last day of some purchases (``day``: days since 1970)."""
+    day = purchases["day"].to_numpy(np.int64)
+    epoch = date(1970, 1, 1)
+    return epoch + timedelta(days=int(day.min())), epoch + timedelta(days=int(day.max()))
+
+
+def _record(
+    kind: str, pair: MinedPair, config: MiningConfig, days: tuple[date, date]
+) -> MinedPairRecord:
     return MinedPairRecord(
         kind=kind,
         antecedent=pair.antecedent,
@@ -254,4 +285,6 @@ def _record(kind: str, pair: MinedPair, config: MiningConfig) -> MinedPairRecord
         confidence=pair.confidence,
         smoothed_confidence=pair.smoothed_confidence,
         lift=pair.lift,
+        first_day=days[0],
+        last_day=days[1],
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -48,7 +48,7 @@ PAIRS = [
     _pair("substitute", "jeans", "trousers", 9),
     # declared, yet never bought together where chance predicts many: refuted
     _pair("refuted", "jeans", "shirt", 0, lift=0.0, same_basket=0, smoothed_confidence=0.02),
-    _pair("article", "A1", "A2", 3),
+    replace(_pair("article", "A1", "A2", 3), first_day=date(2024, 2, 1), last_day=date(2024, 5, 2)),
 ]
 
 
@@ -105,6 +105,9 @@ def test_the_bundled_query_lists_pairs_with_their_figures_and_provenance(
     assert belt["computed_at"].startswith("2024-05-03T12:00:00")
     articles = store.select(queries.load("bought-together"))
     assert [(r["article"], r["with_article"], r["pairs"]) for r in articles] == [("A1", "A2", "3")]
+    # the days of the purchases mined, where the miner knew them
+    assert (articles[0]["mined_from"], articles[0]["mined_until"]) == ("2024-02-01", "2024-05-02")
+    assert "mined_from" not in belt
 
 
 def test_the_shapes_cover_the_mined_statements(store: EmbeddedStore) -> None:
@@ -127,7 +130,10 @@ def test_the_shapes_cover_the_mined_statements(store: EmbeddedStore) -> None:
     store.update(
         f"DELETE WHERE {{ GRAPH ?g {{ {pair} <http://www.w3.org/ns/prov#generatedAtTime> ?t }} }};"
         f"INSERT DATA {{ GRAPH <https://w3id.org/atelier/graph/learned> "
-        f"{{ {pair} <{ATL}sameBasketCount> 7 }} }}"
+        f"{{ {pair} <{ATL}sameBasketCount> 7 }} }};"
+        f"DELETE WHERE {{ GRAPH ?g {{ {pair} <{ATL}minedFrom> ?d }} }};"
+        f"INSERT DATA {{ GRAPH <https://w3id.org/atelier/graph/learned> "
+        f'{{ {pair} <{ATL}minedFrom> "2024-06-01"^^<http://www.w3.org/2001/XMLSchema#date> }} }}'
     )
     report = validate(store)
     assert not report.conforms
@@ -138,6 +144,7 @@ def test_the_shapes_cover_the_mined_statements(store: EmbeddedStore) -> None:
     assert all("socks" not in node for nodes in report.examples.values() for node in nodes)
     assert "more often than chance" in messages
     assert "generatedAtTime" in messages and "sameBasketCount" in messages
+    assert "start on or before their last day" in messages
 
 
 def test_records_that_cannot_be_true_are_refused(store: EmbeddedStore) -> None:
@@ -145,6 +152,9 @@ def test_records_that_cannot_be_true_are_refused(store: EmbeddedStore) -> None:
         put_mined_pairs(store, "demo", [_pair("complement", "jeans", "jeans", 3)])
     with pytest.raises(ValueError, match="unknown kind"):
         put_mined_pairs(store, "demo", [_pair("outfit", "jeans", "belt", 3)])
+    backwards = replace(PAIRS[0], first_day=date(2024, 5, 2), last_day=date(2024, 2, 1))
+    with pytest.raises(ValueError, match=r"ending .* before they start"):
+        put_mined_pairs(store, "demo", [backwards])
 
 
 def test_the_miner_reads_categories_styles_slots_and_the_prior(store: EmbeddedStore) -> None:

@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.mining import MinedPair, MiningConfig, mine_articles, mine_categories
+from recommender.mining import (
+    MinedPair,
+    MiningConfig,
+    mine_articles,
+    mine_categories,
+    newest_days,
+)
 
 SLOTS = {"coat": "outerwear", "jacket": "outerwear", "scarf": "accessory", "tee": "top"}
 #: Thresholds low enough for eight baskets; the significance test has its own case below.
@@ -144,6 +150,17 @@ def test_article_pairs_skip_colourways_and_same_slot_and_are_bounded() -> None:
     )
     assert len(bounded) == 2
     assert mine_articles(frame.iloc[:0], config) == ()
+
+
+def test_the_newest_whole_days_are_kept_up_to_a_number_of_purchases() -> None:
+    # days 0, 5, 5, 9, 9, 9: rows in no particular order
+    frame = _frame([("a", "x", 9), ("b", "x", 5), ("c", "x", 0), ("d", "x", 9), ("e", "x", 5)])
+    frame = pd.concat([frame, _frame([("f", "x", 9)])], ignore_index=True)
+    assert sorted(newest_days(frame, 5)["day"]) == [5, 5, 9, 9, 9]
+    assert sorted(newest_days(frame, 4)["day"]) == [9, 9, 9]  # never half a day
+    assert sorted(newest_days(frame, 1)["day"]) == [9, 9, 9]  # the newest day, however full
+    assert newest_days(frame, 6) is frame and newest_days(frame, 0) is frame
+    assert list(newest_days(frame, 3).index) == [0, 3, 5]  # the rows' own order
 
 
 def test_rich_data_refutes_a_declared_pair_and_thin_data_does_not() -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kg.projection import GraphKnowledge
 from kg.store import EmbeddedStore
+from recommender.mining import MiningConfig
 from service.graph.mining import PendingPurchases, learn_complements, read_purchases
 from service.graph.stage import build_from_catalogue
 from service.store import create_store_engine
@@ -86,7 +87,7 @@ def test_the_learn_step_writes_the_mined_pairs_into_the_graph(engine: Engine) ->
     assert (demo.source, demo.purchases, demo.baskets, demo.shoppers) == ("demo", 50, 50, 40)
     # coat -> scarf: 10 of 10 coat baskets against a chance of 20 / 50; scarf -> coat: never
     assert (demo.complements, demo.substitutes, demo.article_pairs) == (1, 0, 2)
-    assert "1 complement and 0 substitute category pairs, 2 article pairs" in report.summary()
+    assert "1 complement and 0 substitute category pairs from 50 baskets" in report.summary()
     knowledge = GraphKnowledge.from_store(store)
     coat = knowledge.mined_complements("coat")
     assert list(coat) == ["scarf"] and coat["scarf"].declared
@@ -96,3 +97,23 @@ def test_the_learn_step_writes_the_mined_pairs_into_the_graph(engine: Engine) ->
     again = learn_complements(engine, store)  # idempotent: the same pairs, not twice as many
     assert again.sources == report.sources
     assert len(GraphKnowledge.from_store(store).mined.articles) == 2
+
+
+def test_article_pairs_come_from_the_newest_days_and_say_which(engine: Engine) -> None:
+    fill(engine)
+    store = EmbeddedStore(None)
+    build_from_catalogue(engine, store)
+    # the newest day alone (the 10 scarves): no article pair; categories use every purchase
+    report = learn_complements(engine, store, MiningConfig(article_purchases=10))
+    (demo,) = report.sources
+    assert (demo.complements, demo.article_pairs) == (1, 0)
+    assert (demo.article_purchases, demo.article_days) == (10, 1)
+    assert "0 article pairs from the newest 10 of its purchases (1 day)" in report.summary()
+    (row,) = store.select(
+        "PREFIX atl: <https://w3id.org/atelier/vocab#> SELECT ?start ?end WHERE { GRAPH ?g {"
+        " ?r a atl:MinedComplement ; atl:minedFrom ?start ; atl:minedUntil ?end } }"
+    )
+    assert (row["start"], row["end"]) == ("2024-11-04", "2024-11-07")
+    every = learn_complements(engine, store).sources[0]  # the default: this history is small
+    assert (every.article_pairs, every.article_purchases, every.article_days) == (2, 50, 4)
+    assert "2 article pairs from the same baskets" in learn_complements(engine, store).summary()
