@@ -20,7 +20,9 @@ Each step runs in a process of its own, so its wall time and peak RSS are that p
 
 ``--child graph-step MATRIX [N]`` times one training step of the graph models' loop on a saved
 matrix (or on N of its non-zeros): what a LightGCN or KG-GNN fit costs a step at that size.
-``--child mining HOME`` times the learn step's minings with one thread and with one per core.
+``--child mining HOME`` times the learn step's minings with one thread and with one per core;
+``--child article-windows HOME`` the article mining on the newest 2M-8M purchases against every
+purchase (seconds, and the pairs both return).
 
 Prints Markdown for docs/BENCHMARKS.md. The service's figures on the same store come from
 ``bench/service.py --world hm --home <home>`` once a model is trained.
@@ -37,6 +39,12 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kg.learned import PurchaseContext
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -187,14 +195,9 @@ def propagation_step(path: Path, most: int) -> None:
     )
 
 
-def mining_threads(home: Path, rounds: int = 2) -> None:
-    """Seconds of the learn step's two minings on the home's purchases, with one thread and
-    with one per core, ``rounds`` times each (the purchases read once).
-    """
-    import dataclasses
-
+def _mined_purchases(home: Path) -> tuple[pd.DataFrame, PurchaseContext]:
+    """The home's purchases with their categories, as the learn step mines them."""
     from kg.learned import purchase_context
-    from recommender.mining import DEFAULT_MINING, mine_articles, mine_categories, newest_days
     from service.graph.mining import read_purchases, with_categories
     from service.graph.stores import open_graph_store
     from service.settings import Settings
@@ -203,7 +206,20 @@ def mining_threads(home: Path, rounds: int = 2) -> None:
     settings = Settings(atelier_home=home)
     store = open_graph_store(settings)
     context = purchase_context(store)
-    rows = with_categories(read_purchases(create_store_engine(settings.catalogue_url)), context)
+    store.close()
+    engine = create_store_engine(settings.catalogue_url)
+    return with_categories(read_purchases(engine), context), context
+
+
+def mining_threads(home: Path, rounds: int = 2) -> None:
+    """Seconds of the learn step's two minings on the home's purchases, with one thread and
+    with one per core, ``rounds`` times each (the purchases read once).
+    """
+    import dataclasses
+
+    from recommender.mining import DEFAULT_MINING, mine_articles, mine_categories, newest_days
+
+    rows, context = _mined_purchases(home)
     # the article pairs come from the newest purchases, as in the learn step
     recent = newest_days(rows, DEFAULT_MINING.article_purchases)
     for threads in (1, 0) * rounds:
@@ -216,6 +232,32 @@ def mining_threads(home: Path, rounds: int = 2) -> None:
         result = {"threads": threads, "categories_s": categories, "articles_s": articles}
         sizes = {"purchases": len(rows), "article_purchases": len(recent), "pairs": len(pairs)}
         print(json.dumps({**result, **sizes}), flush=True)
+
+
+def article_windows(
+    home: Path, windows: tuple[int, ...] = (0, 8_000_000, 4_000_000, 2_000_000)
+) -> None:
+    """The article mining on the newest days holding at most N purchases (0: every one):
+    seconds, how many of its pairs the whole history's mining also returns, and how many join
+    two articles both still sold in the history's last 28 days.
+    """
+    from recommender.mining import DEFAULT_MINING, mine_articles, newest_days
+
+    rows, _ = _mined_purchases(home)
+    last = int(rows["day"].max())
+    selling = set(rows.loc[rows["day"] > last - 28, "item_id"].astype(str))
+    whole: set[tuple[str, str]] | None = None
+    for most in windows:
+        recent = newest_days(rows, most)
+        started = time.perf_counter()
+        pairs = {(p.antecedent, p.consequent) for p in mine_articles(recent, DEFAULT_MINING)}
+        seconds = time.perf_counter() - started
+        whole = pairs if whole is None else whole
+        days = int(recent["day"].max() - recent["day"].min()) + 1
+        result = {"most": most, "purchases": len(recent), "days": days, "seconds": seconds}
+        current = sum(a in selling and b in selling for a, b in pairs)
+        shares = {"pairs": len(pairs), "also_whole": len(pairs & whole), "both_selling": current}
+        print(json.dumps({**result, **shares}), flush=True)
 
 
 def export_graph(home: Path, out: Path) -> None:
@@ -250,6 +292,8 @@ def run_child(step: str, arguments: list[str]) -> None:
         propagation_step(Path(arguments[0]), int(arguments[1]) if len(arguments) > 1 else 0)
     elif step == "mining":
         mining_threads(Path(arguments[0]))
+    elif step == "article-windows":
+        article_windows(Path(arguments[0]))
     elif step == "export":
         export_graph(Path(arguments[0]), Path(arguments[1]))
     elif step == "load":
