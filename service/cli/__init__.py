@@ -19,9 +19,6 @@ from typer.core import TyperCommand, TyperGroup
 from service.cli.context import CliState, state
 from service.cli.output import console, out
 from service.errors import AtelierError
-from service.settings import Settings
-from service.store import upgrade
-from service.store.summary import summarise
 
 #: Commands whose module is imported only when they run: name -> (module, attribute, the line
 #: `atelier --help` shows). Importing every command's module took 7 s and 425 MB (torch,
@@ -135,6 +132,8 @@ def root(
     State lives under ATELIER_HOME (default ./atelier-home); DATABASE_URL selects a
     PostgreSQL catalogue store instead of the embedded SQLite one.
     """
+    from service.settings import Settings  # pydantic: not needed for --help
+
     ctx.obj = CliState(settings=Settings(), verbose=verbose)
 
 
@@ -144,6 +143,9 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show what the catalogue store holds."""
+    from service.store import upgrade
+    from service.store.summary import summarise
+
     engine = state(ctx).engine()
     upgrade(engine)
     summary = summarise(engine)
@@ -157,6 +159,8 @@ def status(
 @db.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Create the store, or bring its schema up to date (safe to repeat)."""
+    from service.store import upgrade
+
     settings = state(ctx).settings
     upgrade(state(ctx).engine())
     out.print(f"catalogue store at {settings.catalogue_url.split('@')[-1]} is up to date")

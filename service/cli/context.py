@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import Engine
 
-from service.settings import Settings
-from service.store import create_store_engine
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from service.settings import Settings
 
 
 @dataclass
@@ -20,6 +22,10 @@ class CliState:
 
     def engine(self) -> Engine:
         """An engine for the configured catalogue store."""
+        # imported here: SQLAlchemy and the store's models are a quarter of a second that
+        # `atelier --help` and the commands without a store need not wait for
+        from service.store import create_store_engine
+
         return create_store_engine(self.settings.catalogue_url)
 
 

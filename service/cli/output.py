@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -18,8 +19,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from service.ingest.progress import ProgressTask
-from service.ingest.report import IngestReport
+if TYPE_CHECKING:
+    # for annotations only: importing the ingest package at run time would load pandas and
+    # every feed's reader before `atelier --help` prints a line
+    from service.ingest.progress import ProgressTask
+    from service.ingest.report import IngestReport
 
 console = Console(stderr=True)
 out = Console()

@@ -34,6 +34,16 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
         assert command in result.stdout
 
 
+def test_help_loads_no_store_and_no_data_library() -> None:
+    # `atelier --help` took a second when the entry point imported pandas, SQLAlchemy and every
+    # feed's reader; the commands load what they need when they run
+    heavy = ("pandas", "sqlalchemy", "alembic", "pydantic", "pyarrow", "numpy")
+    probe = f"import sys, service.cli; print(sorted(set(sys.modules) & set({heavy!r})))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_each_command_is_listed_with_its_own_first_help_line() -> None:
     for name in LAZY_COMMANDS:
         command = load_command(name)
