@@ -125,21 +125,43 @@ class HybridRecommender(Recommender):
         self, user_items: sp.csr_matrix, size: int
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """The union of the weighted members' candidates (``None`` if one cannot pick)."""
-        picked = []
+        found = []
         for weight, member in zip(self.weights, self.members, strict=True):
             if weight == 0.0:
                 continue
-            found = member.candidates(user_items, size)
-            if found is None:
+            picked = member.candidates(user_items, size)
+            if picked is None:
                 return None
-            picked.append(found[0])
-        if not picked:
+            found.append((weight, member, *picked))
+        if not found:
             return None
-        chosen = np.zeros(user_items.shape[1], bool)
-        for rows in picked:
+        n_items = user_items.shape[1]
+        chosen = np.zeros(n_items, bool)
+        for _, _, rows, _ in found:
             chosen[rows] = True
-        rows = np.flatnonzero(chosen)
-        return rows, self.score_rows(user_items, rows)
+        union = np.flatnonzero(chosen)
+        total = np.zeros(union.size, np.float32)
+        full = np.empty(n_items, np.float32)  # a member's scores by item row (the union's only)
+        for weight, member, rows, scores in found:
+            # each member scores only the rows another member found: its own came with their
+            # scores (a KG-GNN's cluster search; gathering those vectors again was a fifth of
+            # a full-size shelf)
+            own = np.zeros(n_items, bool)
+            own[rows] = True
+            full[rows] = scores
+            others = union[~own[union]]
+            if others.size:
+                full[others] = member.score_rows(user_items, others)
+            total += weight * self._standardised(member, user_items, full[union])
+        return union, total
+
+    @staticmethod
+    def _standardised(
+        member: Recommender, user_items: sp.csr_matrix, values: np.ndarray
+    ) -> np.ndarray:
+        """A member's scores as z-scores over the whole catalogue (0 for a constant model)."""
+        mean, spread = member.score_moments(user_items)
+        return np.asarray((values - mean) / spread if spread > 0 else 0.0 * values)
 
     def score_rows(self, user_items: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
         """:meth:`score` of ``rows`` only, each member standardised by its own moments."""
@@ -148,9 +170,8 @@ class HybridRecommender(Recommender):
         for weight, member in zip(self.weights, self.members, strict=True):
             if weight == 0.0:
                 continue
-            mean, spread = member.score_moments(user_items)
             values = member.score_rows(user_items, rows)
-            total += weight * ((values - mean) / spread if spread > 0 else 0.0 * values)
+            total += weight * self._standardised(member, user_items, values)
             scored = True
         return total if scored else self.members[0].score_rows(user_items, rows)
 

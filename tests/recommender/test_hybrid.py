@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from recommender.base import Recommender, TrainingSet
 from recommender.data import MatrixConfig, normalise_frame
@@ -111,3 +113,37 @@ def test_the_weights_are_tuned_on_at_most_the_configured_number_of_shoppers(
     model.fit(week)
 
     assert model.tuning is not None and model.tuning.shoppers == 3  # of the 4 with targets
+
+
+def test_candidates_rescore_only_what_another_member_found(
+    week: TrainingSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = HybridRecommender(HybridConfig(members=("popularity", "als"), weights=(0.4, 0.6)))
+    model.fit(week)
+    row = week.matrix[:1]
+    own = [member.candidates(row, 2) for member in model.members]
+    asked: dict[str, list[int]] = {name: [] for name in model.names}
+    for name, member in zip(model.names, model.members, strict=True):
+        monkeypatch.setattr(member, "score_rows", _spy(member.score_rows, asked[name]))
+
+    found = model.candidates(row, 2)
+
+    assert found is not None and all(o is not None for o in own)
+    union, scores = found
+    for name, mine in zip(model.names, own, strict=True):
+        assert mine is not None
+        assert set(asked[name]) == set(union) - set(mine[0].tolist())
+    monkeypatch.undo()
+    np.testing.assert_allclose(scores, model.score_rows(row, union), rtol=1e-5, atol=1e-6)
+
+
+def _spy(
+    scorer: Callable[[sp.csr_matrix, np.ndarray], np.ndarray], asked: list[int]
+) -> Callable[[sp.csr_matrix, np.ndarray], np.ndarray]:
+    """``scorer``, noting the rows it is asked for."""
+
+    def spy(user_items: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
+        asked.extend(rows.tolist())
+        return scorer(user_items, rows)
+
+    return spy
