@@ -136,10 +136,14 @@ class HybridRecommender(Recommender):
         if not found:
             return None
         n_items = user_items.shape[1]
+        # the members' rows in the order found, each row once: a pass over the whole catalogue
+        # (np.flatnonzero of a mask) cost a twelfth of a full-size shelf
         chosen = np.zeros(n_items, bool)
+        parts = []
         for _, _, rows, _ in found:
+            parts.append(rows[~chosen[rows]])
             chosen[rows] = True
-        union = np.flatnonzero(chosen)
+        union = np.concatenate(parts)
         total = np.zeros(union.size, np.float32)
         full = np.empty(n_items, np.float32)  # a member's scores by item row (the union's only)
         for weight, member, rows, scores in found:
