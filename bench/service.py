@@ -211,6 +211,7 @@ def ranking_floor(home: Path, users: list[str]) -> dict[str, float]:
     # and one JSON serialisation of the answer.
     resources: Any = SimpleNamespace(cards=CardCache(engine), metrics=Metrics())
     resources.cards.warm()
+    pauses = _collector_pauses()
     topk, whole, history, answer = [], [], [], []
     for user in users:
         started = time.perf_counter()
@@ -238,7 +239,29 @@ def ranking_floor(home: Path, users: list[str]) -> dict[str, float]:
         "shelf_p99": _ms(whole, 99),
         "history_p50": _ms(history, 50),
         "history_p99": _ms(history, 99),
+        **pauses,
     }
+
+
+def _collector_pauses() -> dict[str, float]:
+    """A full cyclic collection's pause (ms) with a worker's model and cards loaded, before and
+    after they are settled out of the collector's way as the server does (service.api.heap).
+    """
+    import gc
+
+    from service.api.heap import settle_heap
+
+    def full() -> float:
+        started = time.perf_counter()
+        gc.collect()
+        return (time.perf_counter() - started) * 1000
+
+    tracked = len(gc.get_objects())
+    before = min(full() for _ in range(3))
+    settle_heap(collect=True)
+    after = min(full() for _ in range(3))
+    gc.unfreeze()  # the measuring process goes on as before
+    return {"gc_tracked": float(tracked), "gc_full_ms": before, "gc_settled_ms": after}
 
 
 def _ms(seconds: list[float], q: float) -> float:
@@ -605,7 +628,9 @@ def report(
         f"{floor['history_p50']:.2f} / {floor['history_p99']:.2f}; whole `Shelves.recommend` "
         f"{floor['shelf_p50']:.2f} / {floor['shelf_p99']:.2f} (its exhaustive score + top-k "
         f"{floor['topk_p50']:.2f} / {floor['topk_p99']:.2f}); cards + JSON answer "
-        f"{floor['answer_p50']:.2f} / {floor['answer_p99']:.2f}"
+        f"{floor['answer_p50']:.2f} / {floor['answer_p99']:.2f}. A full garbage collection "
+        f"with the model and cards loaded ({floor['gc_tracked']:,.0f} tracked objects): "
+        f"{floor['gc_full_ms']:.1f} ms, {floor['gc_settled_ms']:.2f} ms once settled"
     )
     print(json.dumps({"floor": floor, "rows": rows}, default=float))
 

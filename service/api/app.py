@@ -32,6 +32,7 @@ from service.api import (
     sparql,
     storefront,
 )
+from service.api.heap import settle_heap
 from service.api.limits import BodyLimitMiddleware
 from service.api.metrics import LatencyMiddleware, Metrics
 from service.api.resources import ModelLoader, open_resources, reload_model
@@ -67,6 +68,7 @@ def create_app(
         blas = threadpool_limits(1, "blas")
         loader = model_loader or Shelves.load
         resources = await asyncio.to_thread(open_resources, resolved, meters, loader)
+        settle_heap(collect=True)  # nothing is served yet: a full collection costs no request
         app.state.resources = resources
         app.state.sparql = sparql.open_sparql(resolved)
         _reload_on_sighup(lambda: reload_model(resources))

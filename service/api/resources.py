@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from service.api.catalogue import CardCache
+from service.api.heap import settle_heap
 from service.api.metrics import Metrics
 from service.api.model_slot import ModelSlot
 from service.api.popular import PopularInStore
@@ -125,9 +126,12 @@ def open_resources(settings: Settings, metrics: Metrics, model_loader: ModelLoad
         store.check()
     except UnavailableError as exc:
         log.warning("starting without the catalogue store: %s", exc)
-    models: ModelSlot[Any] = ModelSlot(
-        settings.atelier_home / "models", model_loader, on_swap=metrics.model_loaded
-    )
+
+    def swapped(version: str) -> None:
+        metrics.model_loaded(version)
+        settle_heap()  # the new model's objects: out of the collector's way
+
+    models: ModelSlot[Any] = ModelSlot(settings.atelier_home / "models", model_loader, swapped)
     resources = Resources(
         settings=settings,
         store=store,
@@ -154,6 +158,7 @@ def _keep_cards_warm(resources: Resources) -> None:
             log.warning("product cards not preloaded: %s", reason_line(exc))
         else:
             log.info("preloaded %d product cards", count)
+            settle_heap()  # the new cards: out of the collector's way (service.api.heap)
         resources.stopping.wait(resources.cards.ttl / 2)
 
 
