@@ -470,7 +470,9 @@ def _count(
         antecedent,
         followed,
         n_baskets,
-        int(np.unique(shopper).size),
+        # the baskets are in shopper order: each new shopper opens a run (np.unique sorted
+        # the 31.8M purchases of a retailer's two years again for this count)
+        int(np.count_nonzero(basket_shopper[1:] != basket_shopper[:-1])) + 1,
         x,
         config.chunk_baskets,
     )
