@@ -30,7 +30,7 @@ from kg.store import EmbeddedStore, GraphStoreError, RemoteStore, Row
 from kg.validation import validate as validate_graph
 from kg.worker import WorkerConfig
 from service.cli.context import state
-from service.cli.output import out
+from service.cli.output import RichProgress, console, out
 from service.graph.mining import LearnReport, PendingPurchases, learn_complements
 from service.graph.stage import build_from_catalogue
 from service.graph.stores import GraphError, open_graph_store, remote_config
@@ -116,16 +116,30 @@ def graph_stage(settings: Settings, engine: Engine, xkcd: Path | None = None) ->
     The graph stage of ``atelier demo`` (after ingest and tagging, before training).
     """
     store = open_graph_store(settings)
-    try:
-        # the learn step's purchases are read while the graph is written and bulk-loaded
-        purchases = PendingPurchases(engine)
-        report = build_from_catalogue(engine, store, xkcd_colours=xkcd)
-        learned = learn_complements(engine, store, purchases=purchases)
-        colours = learn_colour_links(store)
-    except (GraphStoreError, SyntaxError, OSError) as exc:
-        raise GraphError(str(exc)) from exc
-    finally:
-        store.close()
+    # a retailer's full size takes a minute or more: each step is told as it ends
+    with RichProgress() as bars:
+
+        def told(what: str, done: int) -> None:
+            console.print(what, highlight=False)
+            bars.stage("kg build", done, 3)
+
+        try:
+            # the learn step's purchases are read while the graph is written and bulk-loaded
+            purchases = PendingPurchases(engine)
+            report = build_from_catalogue(engine, store, xkcd_colours=xkcd)
+            told(
+                f"graph: {report.statements:,} statements written in "
+                f"{report.write_seconds:.1f} s, loaded in {report.load_seconds:.1f} s",
+                1,
+            )
+            learned = learn_complements(engine, store, purchases=purchases)
+            told(f"complements mined from the purchases in {learned.seconds:.1f} s", 2)
+            colours = learn_colour_links(store)
+            told("retailer colour names linked by their photos", 3)
+        except (GraphStoreError, SyntaxError, OSError) as exc:
+            raise GraphError(str(exc)) from exc
+        finally:
+            store.close()
     seconds = report.write_seconds + report.load_seconds
     out.print(
         f"[bold]Knowledge graph[/bold]: {report.statements:,} statements from "

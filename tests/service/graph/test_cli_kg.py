@@ -39,6 +39,12 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     built = atelier("kg", "build", home=home)
     assert built.returncode == 0, built.stderr
     assert "statements" in built.stdout
+    # each step told on the terminal as it ends, in order
+    told = [
+        built.stderr.index(step)
+        for step in ("statements written in", "complements mined", "colour names linked")
+    ]
+    assert told == sorted(told), built.stderr
     return home
 
 
