@@ -69,10 +69,10 @@ class MiningConfig:
     article_purchases: int = 4_000_000
     """Article pairs are mined from the newest whole days holding at most this many purchases
     (:func:`newest_days`; 0: every purchase). A smaller history is mined whole; at H&M's size
-    (31.8M purchases in two years) this is the last 13 weeks, the articles on sale now, where
-    two years' pairs are mostly of articles long sold out, and the mining's time and memory stay
-    bounded however long the history grows. Category pairs, few and seasonal, use every
-    purchase."""
+    (31.8M purchases in two years) this is the last 13 weeks: pairs of the articles on sale now
+    (a catalogue turns over: in H&M's last week 17,986 of its 105,542 articles sold at all),
+    and the mining's time and memory stay bounded however long the history grows (5 s instead
+    of 50 s at that size). Category pairs, few and seasonal, use every purchase."""
     chunk_baskets: int = 1_000_000
     """Baskets counted at once (memory stays flat however long the history)."""
     threads: int = 0
