@@ -326,8 +326,8 @@ def build_line(name: str, report: BuildReport) -> str:
     seconds = report.write_seconds + report.load_seconds
     return (
         f"Build, {name}: {report.articles:,} articles, {report.statements:,} statements in "
-        f"{seconds:.1f} s (write {report.write_seconds:.1f} s + bulk load "
-        f"{report.load_seconds:.1f} s) = **{report.statements_per_second:,.0f} statements/s** "
+        f"{seconds:.1f} s (written {report.write_seconds:.1f} s while bulk-loaded, then "
+        f"{report.load_seconds:.1f} s for the loader to finish) = **{report.statements_per_second:,.0f} statements/s** "
         f"(target ≥ {TARGET_RATE:,}); {report.mapped:,} of {report.concepts:,} retailer "
         "concepts mapped."
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -35,7 +34,11 @@ def build_graph(
     config: BuildConfig = DEFAULT_CONFIG,
     workdir: Path | None = None,
 ) -> BuildReport:
-    """Rebuild the whole graph: write N-Quads to a temporary file, then bulk-load it.
+    """Rebuild the whole graph: its N-Quads written and bulk-loaded at once.
+
+    The store loads the statements while they are written where it can (pyoxigraph on disk
+    or in memory: :meth:`kg.store.EmbeddedStore.replacing`) and keeps what it held when the
+    build fails.
 
     Args:
         store: The store to replace the contents of.
@@ -43,15 +46,16 @@ def build_graph(
         sales: Units sold per article and season.
         vision: Vision results.
         config: Build options.
-        workdir: Folder for the temporary N-Quads file (the system's temp folder when None).
+        workdir: Folder for temporary files (the system's temp folder when None).
+
+    Returns:
+        The build's report: ``write_seconds`` until the last statement was written,
+        ``load_seconds`` the wait for the store to take them after that.
     """
-    with tempfile.TemporaryDirectory(dir=workdir, prefix="kg-build-") as folder:
-        path = Path(folder) / "graph.nq"
-        with path.open("w", encoding="utf-8") as handle:
-            report = write_dataset(articles, sales, vision, handle, config)
+    with store.replacing(workdir) as handle:
+        report = write_dataset(articles, sales, vision, handle, config)
         started = time.perf_counter()
-        store.replace_all(path)
-        report.load_seconds = time.perf_counter() - started
+    report.load_seconds = time.perf_counter() - started
     return report
 
 

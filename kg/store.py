@@ -11,13 +11,18 @@ SPARQL Update, which every store speaks.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, TextIO
 
 import httpx
 import pyoxigraph as ox
+
+from kg.streaming import LoadFailed, streamed_load
 
 #: Statements per INSERT DATA request when a remote store has no graph-store upload.
 INSERT_BATCH = 20_000
@@ -47,6 +52,14 @@ class GraphStore(Protocol):
 
     def replace_all(self, nquads: Path) -> None:
         """Drop everything and bulk-load an N-Quads file."""
+        ...
+
+    def replacing(self, workdir: Path | None = None) -> AbstractContextManager[TextIO]:
+        """A handle whose N-Quads replace everything once the block ends without an error.
+
+        On an error the store keeps what it held. ``workdir``: where temporary files go (the
+        system's temporary folder when None).
+        """
         ...
 
     def add_nquads(self, lines: Iterable[str]) -> None:
@@ -106,6 +119,53 @@ class EmbeddedStore:
         # lenient: the file comes from kg.nquads, which already escaped every IRI and literal.
         self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)
         self.store.flush()
+
+    @contextmanager
+    def replacing(self, workdir: Path | None = None) -> Iterator[TextIO]:
+        """A handle whose N-Quads replace everything once the block ends without an error.
+
+        The statements are bulk-loaded while they are written (:mod:`kg.streaming`), into a
+        store of their own (beside this one on disk: ``<path>.new``), which takes this one's
+        place at the end. On an error in the block, or in the loader, the new store is dropped
+        and this one keeps what it held.
+
+        Raises:
+            GraphStoreError: If the bulk load failed.
+        """
+        fresh_path = None if self.path is None else self.path.with_name(self.path.name + ".new")
+        if fresh_path is not None:
+            shutil.rmtree(fresh_path, ignore_errors=True)  # left by a build that died
+        fresh = ox.Store(str(fresh_path)) if fresh_path else ox.Store()
+        try:
+            with (
+                tempfile.TemporaryDirectory(dir=workdir, prefix="kg-build-") as folder,
+                streamed_load(fresh, Path(folder)) as handle,
+            ):
+                yield handle
+            fresh.flush()
+        except BaseException as exc:
+            del fresh  # closed, so that its folder can go
+            if fresh_path is not None:
+                shutil.rmtree(fresh_path, ignore_errors=True)
+            if isinstance(exc, LoadFailed):
+                raise GraphStoreError(str(exc)) from exc
+            raise
+        if fresh_path is None or self.path is None:
+            self.store = fresh
+            return
+        del fresh  # closed before its folder is renamed: RocksDB keeps files by their path
+        self._move_in(fresh_path, self.path)
+
+    def _move_in(self, fresh_path: Path, path: Path) -> None:
+        """Serve the store loaded at ``fresh_path`` from ``path``, in place of the one there."""
+        self.store.flush()
+        del self.store
+        old = path.with_name(path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        path.rename(old)
+        fresh_path.rename(path)
+        self.store = ox.Store(str(path))
+        shutil.rmtree(old, ignore_errors=True)
 
     def add_nquads(self, lines: Iterable[str]) -> None:
         """Add statements in one transaction."""
@@ -194,6 +254,19 @@ class RemoteStore:
         self.update("CLEAR ALL")
         with nquads.open(encoding="utf-8") as handle:
             self.add_nquads(handle)
+
+    @contextmanager
+    def replacing(self, workdir: Path | None = None) -> Iterator[TextIO]:
+        """A handle whose N-Quads replace everything once the block ends without an error.
+
+        Written to a temporary file first, then uploaded (:meth:`replace_all`): the remote
+        store is left as it was when the block fails.
+        """
+        with tempfile.TemporaryDirectory(dir=workdir, prefix="kg-build-") as folder:
+            path = Path(folder) / "graph.nq"
+            with path.open("w", encoding="utf-8") as handle:
+                yield handle
+            self.replace_all(path)
 
     def add_nquads(self, lines: Iterable[str]) -> None:
         """Upload statements, in batches."""

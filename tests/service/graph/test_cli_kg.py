@@ -42,7 +42,11 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # each step told on the terminal as it ends, in order
     told = [
         built.stderr.index(step)
-        for step in ("statements written in", "complements mined", "colour names linked")
+        for step in (
+            "statements written and bulk-loaded in",
+            "complements mined",
+            "colour names linked",
+        )
     ]
     assert told == sorted(told), built.stderr
     return home
