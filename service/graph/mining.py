@@ -49,16 +49,28 @@ class SourceReport:
     """Purchases the article pairs were mined from (the newest days: ``MiningConfig``)."""
     article_days: int = 0
     """Days those purchases span."""
+    category_purchases: int = 0
+    """Purchases the category pairs were mined from (the newest days: ``MiningConfig``)."""
+    category_days: int = 0
+    """Days those purchases span."""
 
     @property
     def article_history(self) -> str:
         """What the article pairs were mined from, in words."""
         if self.article_purchases < self.purchases:
-            return (
-                f"the newest {self.article_purchases:,} of its purchases "
-                f"({self.article_days:,} day{'' if self.article_days == 1 else 's'})"
-            )
+            return _newest(self.article_purchases, self.article_days)
         return "the same baskets"
+
+    @property
+    def category_history(self) -> str:
+        """What the category pairs were mined from, in words ("" when every purchase)."""
+        if self.category_purchases < self.purchases:
+            return f" in {_newest(self.category_purchases, self.category_days)}"
+        return ""
+
+
+def _newest(purchases: int, days: int) -> str:
+    return f"the newest {purchases:,} of its purchases ({days:,} day{'' if days == 1 else 's'})"
 
 
 @dataclass
@@ -74,7 +86,7 @@ class LearnReport:
             return "no purchases with a known category to mine"
         return "\n".join(
             f"{r.source}: {r.complements:,} complement and {r.substitutes:,} substitute category "
-            f"pairs from {r.baskets:,} baskets of {r.shoppers:,} shoppers, "
+            f"pairs from {r.baskets:,} baskets of {r.shoppers:,} shoppers{r.category_history}, "
             f"{r.article_pairs:,} article pairs from {r.article_history}; "
             f"{r.refuted:,} hand-written complements refuted"
             for r in self.sources
@@ -208,17 +220,19 @@ def learn_complements(
         # one source (one retailer's feed) is the usual case: no copy of its purchases
         one = purchases_known["source"] == source
         rows = purchases_known if len(sources) == 1 else purchases_known[one]
-        relations = mine_categories(rows, context.slots, context.declared, config)
-        every = _days(rows)
+        # category pairs from the newest seasons (a year or more at a retailer's size)
+        seasons = newest_days(rows, config.category_purchases)
+        relations = mine_categories(seasons, context.slots, context.declared, config)
+        seasonal = _days(seasons)
         # article pairs from the newest purchases only: the articles on sale now
         recent = newest_days(rows, config.article_purchases)
         articles = mine_articles(recent, config)
         newest = _days(recent)
         records = [
-            *(_record("complement", p, config, every) for p in relations.complements),
-            *(_record("substitute", p, config, every) for p in relations.substitutes),
+            *(_record("complement", p, config, seasonal) for p in relations.complements),
+            *(_record("substitute", p, config, seasonal) for p in relations.substitutes),
             *(_record("article", p, config, newest) for p in articles),
-            *(_record("refuted", p, config, every) for p in relations.refuted),
+            *(_record("refuted", p, config, seasonal) for p in relations.refuted),
         ]
         put_mined_pairs(store, str(source), records, stamp)
         report.sources.append(
@@ -233,6 +247,8 @@ def learn_complements(
                 len(relations.refuted),
                 len(recent),
                 (newest[1] - newest[0]).days + 1,
+                len(seasons),
+                (seasonal[1] - seasonal[0]).days + 1,
             )
         )
     report.seconds = time.perf_counter() - started

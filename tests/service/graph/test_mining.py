@@ -117,3 +117,22 @@ def test_article_pairs_come_from_the_newest_days_and_say_which(engine: Engine) -
     every = learn_complements(engine, store).sources[0]  # the default: this history is small
     assert (every.article_pairs, every.article_purchases, every.article_days) == (2, 50, 4)
     assert "2 article pairs from the same baskets" in learn_complements(engine, store).summary()
+
+
+def test_category_pairs_come_from_the_newest_days_and_say_which(engine: Engine) -> None:
+    fill(engine)
+    store = EmbeddedStore(None)
+    build_from_catalogue(engine, store)
+    # the newest day alone holds the scarves, not the coats they followed: no complement
+    report = learn_complements(engine, store, MiningConfig(category_purchases=10))
+    (demo,) = report.sources
+    assert (demo.purchases, demo.baskets, demo.shoppers, demo.complements) == (50, 10, 10, 0)
+    assert (demo.category_purchases, demo.category_days) == (10, 1)
+    assert (
+        "category pairs from 10 baskets of 10 shoppers in the newest 10 of its purchases (1 day)"
+    ) in report.summary()
+    # by default this small history is mined whole
+    every = learn_complements(engine, store)
+    assert (every.sources[0].complements, every.sources[0].baskets) == (1, 50)
+    assert (every.sources[0].category_purchases, every.sources[0].category_days) == (50, 4)
+    assert "from 50 baskets of 40 shoppers, 2 article pairs" in every.summary()
