@@ -327,7 +327,8 @@ def build_line(name: str, report: BuildReport) -> str:
     return (
         f"Build, {name}: {report.articles:,} articles, {report.statements:,} statements in "
         f"{seconds:.1f} s (written {report.write_seconds:.1f} s while bulk-loaded, then "
-        f"{report.load_seconds:.1f} s for the loader to finish) = **{report.statements_per_second:,.0f} statements/s** "
+        f"{report.load_seconds:.1f} s for the loader to finish) = "
+        f"**{report.statements_per_second:,.0f} statements/s** "
         f"(target ≥ {TARGET_RATE:,}); {report.mapped:,} of {report.concepts:,} retailer "
         "concepts mapped."
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from kg import nquads as nq
 from kg.crosswalk import ConceptWriter
@@ -26,8 +26,10 @@ from kg.facts import (
     manufacturer_facts,
     p,
     sales_facts,
+    vision_category,
     vision_facts,
 )
+from kg.learned import PurchaseContext, built_context
 from kg.mappings import colour_lexicon, declared_mappings
 from kg.namespaces import ATL, article_iri, graph_iri
 from kg.palette import Palette, load_palette
@@ -37,7 +39,7 @@ from kg.report import BuildReport
 from kg.schemes import ConceptKey, SchemeCollector
 from kg.vocabulary import write_vocabulary
 
-__all__ = ["DEFAULT_CONFIG", "BuildConfig", "BuildReport", "write_dataset"]
+__all__ = ["DEFAULT_CONFIG", "BuildConfig", "BuildReport", "Learner", "write_dataset"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,21 @@ class BuildConfig:
 
 
 DEFAULT_CONFIG = BuildConfig()
+
+
+class Learner(Protocol):
+    """What learns from the purchases while the graph is built (the learn step of a full
+    build: complements mined from the purchases), so that the two share the cores and one
+    bulk load.
+    """
+
+    def articles_known(self, context: PurchaseContext) -> None:
+        """Each article's category and style, once the build knows them (learning may start)."""
+        ...
+
+    def statements(self) -> Iterable[str]:
+        """What was learned, as N-Quads lines (waits for the learning to end)."""
+        ...
 
 
 RETAILER_CONCEPT = p(ATL.retailerConcept)
@@ -79,6 +96,14 @@ class QuadWriter:
         if len(self._lines) >= 50_000:
             self.flush()
 
+    def write_lines(self, lines: Iterable[str]) -> None:
+        """Write statements already formatted as N-Quads lines."""
+        self.flush()
+        for line in lines:
+            self._lines.append(line)
+            if len(self._lines) >= 50_000:
+                self.flush()
+
     def flush(self) -> None:
         """Write the buffered lines out."""
         self.count += len(self._lines)
@@ -94,6 +119,7 @@ def write_dataset(
     config: BuildConfig = DEFAULT_CONFIG,
     *,
     vocabulary: bool = True,
+    learner: Learner | None = None,
 ) -> BuildReport:
     """Write the whole graph as N-Quads to ``handle``.
 
@@ -104,6 +130,8 @@ def write_dataset(
         handle: Where the N-Quads go.
         config: Build options.
         vocabulary: Include the bundled vocabularies (False for incremental updates).
+        learner: What learns from the purchases beside the build: told each article's
+            category once they are known, its statements written last.
 
     Returns:
         Counts, the unmapped retailer concepts and the graphs written (write time only).
@@ -116,12 +144,25 @@ def write_dataset(
     concepts = ConceptWriter(
         palette, declared_mappings(), colour_lexicon(palette, config.xkcd_colours)
     )
-    pending = _write_articles(articles, writer.emit, concepts.collector, report)
+    styles: dict[str, str] = {}
+    pending = _write_articles(articles, writer.emit, concepts.collector, report, styles)
     concepts.write(writer.emit, report)
+    categories: dict[str, str] = {}
     for article, keys in pending:
-        concepts.write_platform_facts(article, keys, writer.emit)
+        category = concepts.write_platform_facts(article, keys, writer.emit)
+        if category is not None:
+            categories[article] = category
+    if learner is not None:
+        vision = list(vision)
+        for result in vision:  # a photo's category where the feeds state none
+            if (seen := vision_category(result)) is not None:
+                categories.setdefault(result.external_id, seen)
+        learner.articles_known(built_context(categories, styles))
+    del categories
     _write_sales_and_vision(sales, vision, palette, writer.emit, report)
     _write_provenance(report, config, writer.emit)
+    if learner is not None:
+        writer.write_lines(learner.statements())
     writer.flush()
     report.statements = writer.count
     report.write_seconds = time.perf_counter() - started
@@ -133,10 +174,12 @@ def _write_articles(
     emit: Emit,
     collector: SchemeCollector,
     report: BuildReport,
+    styles: dict[str, str],
 ) -> list[tuple[str, list[tuple[ConceptKey, int]]]]:
     pending: list[tuple[str, list[tuple[ConceptKey, int]]]] = []
     for record in articles:
         report.articles += 1
+        styles.setdefault(record.external_id, record.style_code)
         retailer_keys: list[tuple[ConceptKey, int]] = []
         labs: list[tuple[float, float, float]] = []
         for feed in record.feeds:

@@ -26,6 +26,7 @@ BROADER = nq.iri(SKOS + "broader")
 MATCH = {r: nq.iri(f"{SKOS}{r}Match") for r in ("exact", "close", "broad", "narrow")}
 COMMENT = nq.iri(RDFS + "comment")
 ROLE_PREDICATES = {role: p(getattr(ATL, role)) for role in FACT_ROLES}
+_CATEGORY = ROLE_PREDICATES["category"]
 BASIC_COLOUR = p(ATL.basicColour)
 
 
@@ -113,15 +114,23 @@ class ConceptWriter:
 
     def write_platform_facts(
         self, external_id: str, keys: list[tuple[ConceptKey, int]], emit: Emit
-    ) -> None:
-        """The platform facts an article's retailer concepts translate to."""
+    ) -> str | None:
+        """The platform facts an article's retailer concepts translate to.
+
+        Returns:
+            The IRI of the platform category the first of them states, if any.
+        """
         article = nq.iri(article_iri(external_id))
         relevant = tuple(pair for pair in keys if pair[0].role in FACT_ROLES)
         facts = self._facts.get(relevant)
         if facts is None:
             facts = self._facts[relevant] = self._platform_facts(relevant)
+        category = None
         for predicate, obj, graph in facts:
             emit(article, predicate, obj, graph)
+            if category is None and predicate == _CATEGORY:
+                category = obj[1:-1]  # the IRI without its angle brackets
+        return category
 
     def _platform_facts(
         self, keys: tuple[tuple[ConceptKey, int], ...]

@@ -133,6 +133,16 @@ def vision_facts(record: VisionRecord, fine_iris: dict[str, str], emit: Emit) ->
             emit(article, p(_VISION_FACTS[tag.group]), concept, graph)
 
 
+def vision_category(record: VisionRecord) -> str | None:
+    """The platform category a vision result states of its article (:func:`vision_facts`:
+    its most likely confident category tag), or None.
+    """
+    tags = sorted(record.tags, key=lambda t: -t.score)
+    return next(
+        (category_iri(t.label) for t in tags if t.confident and t.group == "category"), None
+    )
+
+
 _VISION_FACTS = {
     "category": ATL.category,
     "pattern": ATL.pattern,

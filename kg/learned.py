@@ -13,7 +13,9 @@ pairs, each a node with its figures and provenance::
 
 :func:`purchase_context` gives the miner what the graph knows (each article's category and
 style, each category's slot and hand-written complements), and :func:`read_mined` reads the
-pairs back for the projection. A full rebuild (``kg.loading.build_graph``) clears them.
+pairs back for the projection. A full rebuild (``kg.loading.build_graph``) replaces them with
+what its learner mines beside it (:class:`kg.build.Learner`: told :func:`built_context`, it
+hands back :func:`mined_pair_quads`), or clears them when it has none.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from urllib.parse import unquote
 
 from kg import nquads as nq
 from kg.facts import TYPE
 from kg.namespaces import ATL, ID, PROV, XSD, article_iri, category_iri, graph_iri, mined_iri
-from kg.store import GraphStore
+from kg.store import EmbeddedStore, GraphStore, Row
+from kg.vocabulary import write_vocabulary
 
 #: Record kind -> the class of its node.
 KINDS = {
@@ -63,6 +67,13 @@ _CATEGORIES = (
   ?c a atl:GarmentCategory ; skos:notation ?category .
   OPTIONAL { ?c atl:slot/skos:notation ?slot }
   OPTIONAL { ?c atl:complement/skos:notation ?complement }
+}"""
+)
+
+_CATEGORY_NAMES = (
+    _PREFIXES
+    + """SELECT ?c ?category WHERE {
+  ?c a atl:GarmentCategory ; skos:notation ?category .
 }"""
 )
 
@@ -169,11 +180,26 @@ def put_mined_pairs(
     Raises:
         ValueError: For an unknown kind, a pair of a thing with itself, or figures out of range.
     """
-    graph = nq.iri(graph_iri("learned"))
+    pairs = list(pairs)
+    lines = mined_pair_quads(source, pairs, stamp := learned_stamp(computed_at))
     store.update(_delete(source))
-    stamp = f'"{(computed_at or datetime.now(UTC)).isoformat()}"^^<{XSD}dateTime>'
+    store.add_nquads(lines + describe_learned_graph(store, stamp))
+    return len(pairs)
+
+
+def learned_stamp(computed_at: datetime | None = None) -> str:
+    """The time mined pairs are stamped with, as an N-Quads literal (now when None)."""
+    return f'"{(computed_at or datetime.now(UTC)).isoformat()}"^^<{XSD}dateTime>'
+
+
+def mined_pair_quads(source: str, pairs: Iterable[MinedPairRecord], stamp: str) -> list[str]:
+    """The N-Quads of pairs mined from ``source``'s purchases, in ``graph/learned``.
+
+    Raises:
+        ValueError: For an unknown kind, a pair of a thing with itself, or figures out of range.
+    """
+    graph = nq.iri(graph_iri("learned"))
     lines: list[str] = []
-    written = 0
     for pair in pairs:
         _check(pair)
         node = nq.iri(mined_iri(pair.kind, source, pair.antecedent, pair.consequent))
@@ -199,10 +225,7 @@ def put_mined_pairs(
         if pair.last_day is not None:
             facts.append((_p(ATL.minedUntil), nq.day(pair.last_day)))
         lines += [nq.quad(node, predicate, obj, graph) for predicate, obj in facts]
-        written += 1
-    lines += describe_learned_graph(store, stamp)
-    store.add_nquads(lines)
-    return written
+    return lines
 
 
 def _p(term: object) -> str:
@@ -240,11 +263,17 @@ def describe_learned_graph(store: GraphStore, stamp: str) -> list[str]:
     learned, meta = nq.iri(graph_iri("learned")), nq.iri(graph_iri("meta"))
     at = nq.iri(PROV + "generatedAtTime")
     store.update(f"DELETE WHERE {{ GRAPH {meta} {{ {learned} {at} ?t }} }}")
+    return learned_graph_quads(stamp)
+
+
+def learned_graph_quads(stamp: str) -> list[str]:
+    """``graph/learned`` described in ``graph/meta``, last written at ``stamp``."""
+    learned, meta = nq.iri(graph_iri("learned")), nq.iri(graph_iri("meta"))
     return [
         nq.quad(learned, TYPE, _p(ATL.SourceGraph), meta),
         nq.quad(learned, _p(ATL.view), nq.text("learned"), meta),
         nq.quad(learned, _p(ATL.source), nq.text("learned"), meta),
-        nq.quad(learned, at, stamp, meta),
+        nq.quad(learned, nq.iri(PROV + "generatedAtTime"), stamp, meta),
     ]
 
 
@@ -260,12 +289,47 @@ def purchase_context(store: GraphStore) -> PurchaseContext:
         if "/" not in suffix:
             fact = (row["category"], styles.get(row["a"]))
             context.articles.setdefault(unquote(suffix), fact)
-    for row in store.select(_CATEGORIES):
+    _add_categories(context, store.select(_CATEGORIES))
+    return context
+
+
+def built_context(categories: Mapping[str, str], styles: Mapping[str, str]) -> PurchaseContext:
+    """The miner's context from what a build writes, before the graph is loaded.
+
+    Args:
+        categories: Article external id -> the IRI of the platform category the build states.
+        styles: Article external id -> its style code.
+
+    Returns:
+        What :func:`purchase_context` reads back from the built graph: the categories' names,
+        slots and hand-written complements come from the same bundled vocabulary.
+    """
+    vocabulary = _vocabulary()
+    names = {row["c"]: row["category"] for row in vocabulary.select(_CATEGORY_NAMES)}
+    context = PurchaseContext()
+    for article, category in categories.items():
+        if (name := names.get(category)) is not None:
+            context.articles[article] = (name, styles.get(article))
+    _add_categories(context, vocabulary.select(_CATEGORIES))
+    return context
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> EmbeddedStore:
+    """The bundled vocabulary alone, in memory (a few thousand statements)."""
+    lines: list[str] = []
+    write_vocabulary(lambda s, p, o, g: lines.append(nq.quad(s, p, o, g)))
+    store = EmbeddedStore(None)
+    store.add_nquads(lines)
+    return store
+
+
+def _add_categories(context: PurchaseContext, rows: Iterable[Row]) -> None:
+    for row in rows:
         context.slots[row["category"]] = row.get("slot")
         declared = context.declared.setdefault(row["category"], [])
         if row.get("complement") and row["complement"] != row["category"]:
             declared.append(row["complement"])
-    return context
 
 
 def read_mined(store: GraphStore) -> MinedGraph:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from kg.build import DEFAULT_CONFIG, BuildConfig, BuildReport, write_dataset
+from kg.build import DEFAULT_CONFIG, BuildConfig, BuildReport, Learner, write_dataset
 from kg.namespaces import GRAPH, article_iri
 from kg.records import ArticleRecord, SalesRecord, VisionRecord
 from kg.store import GraphStore
@@ -33,6 +33,7 @@ def build_graph(
     vision: Iterable[VisionRecord] = (),
     config: BuildConfig = DEFAULT_CONFIG,
     workdir: Path | None = None,
+    learner: Learner | None = None,
 ) -> BuildReport:
     """Rebuild the whole graph: its N-Quads written and bulk-loaded at once.
 
@@ -47,13 +48,15 @@ def build_graph(
         vision: Vision results.
         config: Build options.
         workdir: Folder for temporary files (the system's temp folder when None).
+        learner: What learns from the purchases beside the build (:class:`kg.build.Learner`):
+            its statements are loaded with the graph's.
 
     Returns:
         The build's report: ``write_seconds`` until the last statement was written,
         ``load_seconds`` the wait for the store to take them after that.
     """
     with store.replacing(workdir) as handle:
-        report = write_dataset(articles, sales, vision, handle, config)
+        report = write_dataset(articles, sales, vision, handle, config, learner=learner)
         started = time.perf_counter()
     report.load_seconds = time.perf_counter() - started
     return report

@@ -265,12 +265,21 @@ def newest_days(purchases: pd.DataFrame, most: int) -> pd.DataFrame:
     if most <= 0 or len(purchases) <= most:
         return purchases
     day = purchases["day"].to_numpy(np.int64)
-    last = int(day.max())
+    kept: pd.DataFrame = purchases[day >= first_of_newest_days(day, most)]
+    return kept
+
+
+def first_of_newest_days(day: np.ndarray, most: int) -> int:
+    """The first of the newest whole days that hold at most ``most`` purchases
+    (:func:`newest_days`), given each purchase's day; the first day of all when they fit.
+    """
+    first, last = int(day.min()), int(day.max())
+    if most <= 0 or day.size <= most:
+        return first
     # purchases per day, newest first, summed: the days kept are those within ``most``
     newest_first = np.cumsum(np.bincount(last - day))
     days = max(int(np.searchsorted(newest_first, most, side="right")), 1)
-    kept: pd.DataFrame = purchases[day > last - days]
-    return kept
+    return last - days + 1
 
 
 def mine_articles(

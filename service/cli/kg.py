@@ -31,7 +31,12 @@ from kg.validation import validate as validate_graph
 from kg.worker import WorkerConfig
 from service.cli.context import state
 from service.cli.output import RichProgress, console, out
-from service.graph.mining import LearnReport, PendingPurchases, learn_complements
+from service.graph.mining import (
+    LearnAlongside,
+    LearnReport,
+    PendingPurchases,
+    learn_complements,
+)
 from service.graph.stage import build_from_catalogue
 from service.graph.stores import GraphError, open_graph_store, remote_config
 from service.settings import Settings
@@ -124,16 +129,25 @@ def graph_stage(settings: Settings, engine: Engine, xkcd: Path | None = None) ->
             bars.stage("kg build", done, 3)
 
         try:
-            # the learn step's purchases are read while the graph is written and bulk-loaded
+            # the purchases are read (their sales figures too) while the articles are written,
+            # and mined once the articles' categories are known; the pairs are loaded with
+            # the graph
             purchases = PendingPurchases(engine)
-            report = build_from_catalogue(engine, store, xkcd_colours=xkcd)
+            learning = LearnAlongside(purchases)
+            report = build_from_catalogue(
+                engine, store, xkcd_colours=xkcd, learner=learning, sales=purchases.sales()
+            )
+            learned = learning.report()
             told(
                 f"graph: {report.statements:,} statements written and bulk-loaded in "
                 f"{report.write_seconds + report.load_seconds:.1f} s",
                 1,
             )
-            learned = learn_complements(engine, store, purchases=purchases)
-            told(f"complements mined from the purchases in {learned.seconds:.1f} s", 2)
+            told(
+                f"complements mined from the purchases in {learned.seconds:.1f} s, "
+                "beside the build",
+                2,
+            )
             colours = learn_colour_links(store)
             told("retailer colour names linked by their photos", 3)
         except (GraphStoreError, SyntaxError, OSError) as exc:

@@ -35,6 +35,9 @@ from sqlalchemy.types import Integer
 #: Rows per Arrow batch.
 BATCH_ROWS = 262_144
 
+#: How long a SQLite read waits for a lock another connection holds.
+BUSY_TIMEOUT_MS = 30_000
+
 
 class epoch_day(FunctionElement[int]):  # lower case: an SQL function, named as SQLAlchemy's
     """Whole days from 1970-01-01 to a timestamp column's date, computed by the database.
@@ -109,6 +112,10 @@ def _sqlite_batches(path: str, sql: str) -> Iterator[pa.RecordBatch]:
     import adbc_driver_sqlite.dbapi as adbc
 
     with adbc.connect(path) as connection, connection.cursor() as cursor:
+        # wait for a lock, as the store's own connections do (service.store.engine), rather
+        # than fail: readers in other threads or processes may hold one for a moment
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.fetchall()
         # the driver infers each column's type from the first batch, and batches of the
         # default 1,024 rows cost a round of Python per batch
         cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)})

@@ -9,10 +9,18 @@ from pathlib import Path
 import pytest
 
 from kg import queries
-from kg.learned import MinedPairRecord, purchase_context, put_mined_pairs
+from kg.learned import (
+    MinedPairRecord,
+    PurchaseContext,
+    learned_graph_quads,
+    learned_stamp,
+    mined_pair_quads,
+    purchase_context,
+    put_mined_pairs,
+)
 from kg.loading import build_graph
 from kg.projection import GraphKnowledge
-from kg.records import ArticleRecord, SalesRecord, VisionRecord
+from kg.records import ArticleRecord, FeedRecord, SalesRecord, VisionRecord, VisionTagRecord
 from kg.store import EmbeddedStore
 from kg.validation import validate
 
@@ -163,3 +171,35 @@ def test_the_miner_reads_categories_styles_slots_and_the_prior(store: EmbeddedSt
     assert context.articles["A2"] == ("t-shirt", "S2")
     assert context.slots["jeans"] == "bottom" and context.slots["t-shirt"] == "top"
     assert sorted(context.declared["jeans"]) == ["boots", "shirt", "sneakers", "t-shirt"]
+
+
+class _Recorder:
+    """A learner that keeps the context the build tells it and learns the given pairs."""
+
+    def __init__(self) -> None:
+        self.context: PurchaseContext | None = None
+
+    def articles_known(self, context: PurchaseContext) -> None:
+        self.context = context
+
+    def statements(self) -> list[str]:
+        stamp = learned_stamp(WHEN)
+        return mined_pair_quads("demo", PAIRS, stamp) + learned_graph_quads(stamp)
+
+
+def test_a_build_tells_its_learner_what_the_graph_will_say_and_loads_what_it_learned(
+    tmp_path: Path, catalogue: Catalogue, store: EmbeddedStore
+) -> None:
+    articles, sales, vision = catalogue
+    # an article whose feed names no category: the photo's confident category stands
+    unnamed = ArticleRecord("A9", "demo", "S9", "Tee", (FeedRecord("retailer", "demo", {}),))
+    photo = VisionRecord("A9", "v1", (), (VisionTagRecord("category", "jeans", 0.8, True),))
+    learner = _Recorder()
+    built = EmbeddedStore(None)
+    build_graph(built, [*articles, unnamed], sales, [*vision, photo], learner=learner)
+    assert learner.context == purchase_context(built)
+    assert learner.context.articles["A9"] == ("jeans", "S9")
+    # the learned statements went in with the graph: the same as stored apart afterwards
+    mined = GraphKnowledge.from_store(built).mined
+    assert mined == GraphKnowledge.from_store(store).mined and mined.articles
+    assert validate(built).conforms

@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session
 from kg.projection import GraphKnowledge
 from kg.store import EmbeddedStore
 from recommender.mining import MiningConfig
-from service.graph.mining import PendingPurchases, learn_complements, read_purchases
+from service.graph.mining import (
+    LearnAlongside,
+    PendingPurchases,
+    learn_complements,
+    read_purchases,
+)
 from service.graph.stage import build_from_catalogue
 from service.store import create_store_engine
 from service.store.models import Article, ArticleAttributes, Customer, Event, Style
@@ -136,3 +141,39 @@ def test_category_pairs_come_from_the_newest_days_and_say_which(engine: Engine) 
     assert (every.sources[0].complements, every.sources[0].baskets) == (1, 50)
     assert (every.sources[0].category_purchases, every.sources[0].category_days) == (50, 4)
     assert "from 50 baskets of 40 shoppers, 2 article pairs" in every.summary()
+
+
+LEARNED = "SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/atelier/graph/learned> { ?s ?p ?o } }"
+WHEN = datetime(2024, 11, 8, 12, 0, tzinfo=UTC)
+
+
+def test_a_build_mines_beside_itself_what_the_learn_step_mines_alone(engine: Engine) -> None:
+    fill(engine)
+    alone = EmbeddedStore(None)
+    build_from_catalogue(engine, alone)
+    report = learn_complements(engine, alone, computed_at=WHEN)
+    beside = EmbeddedStore(None)
+    learning = LearnAlongside(PendingPurchases(engine), computed_at=WHEN)
+    build_from_catalogue(engine, beside, learner=learning)
+    assert learning.report().sources == report.sources
+    statements = {tuple(sorted(row.items())) for row in beside.select(LEARNED)}
+    assert statements == {tuple(sorted(row.items())) for row in alone.select(LEARNED)}
+    assert len(statements) > 40  # three pairs and the graph's description
+
+
+def test_a_build_whose_mining_fails_keeps_the_graph_it_would_replace(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(engine)
+    store = EmbeddedStore(tmp_path / "graph")
+    build_from_catalogue(engine, store)
+    before = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+    def broken(*_: object) -> None:
+        raise MemoryError("the pair counts did not fit")
+
+    monkeypatch.setattr("service.graph.mining.mine_articles", broken)
+    with pytest.raises(MemoryError, match="did not fit"):
+        build_from_catalogue(engine, store, learner=LearnAlongside(PendingPurchases(engine)))
+    assert store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == before
+    store.close()

@@ -3,12 +3,15 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kg.namespaces import article_iri
+from kg.records import SalesRecord
 from kg.store import EmbeddedStore
-from service.graph.records import read_articles, read_sales
+from service.graph.mining import PendingPurchases
+from service.graph.records import SalesTally, read_articles, read_sales
 from service.graph.stage import build_from_catalogue, refresh_articles
 from service.store.models import Article, ArticleAttributes, Customer, Event, Style
 from service.store.vision_models import VisionColour, VisionTag, VisionTagged
@@ -54,6 +57,36 @@ def test_the_store_is_read_as_records(engine: Engine) -> None:
     assert articles["A2"].feeds[0].data == {}  # empty values are dropped
     sales = {(s.external_id, s.season): s.units for s in read_sales(engine)}
     assert sales == {("A1", "summer"): 3, ("A1", "winter"): 1}
+    # a full build takes them from the learn step's read of the purchases: the same figures
+    assert list(PendingPurchases(engine).sales()) == list(read_sales(engine))
+
+
+SALES = pa.schema(
+    [
+        ("article_id", pa.int64()),
+        ("source", pa.string()),
+        ("day", pa.int64()),
+        ("units", pa.int64()),
+    ]
+)
+
+
+def test_the_tally_grows_with_the_article_keys_of_each_batch() -> None:
+    def batch(keys: list[int], days: list[int], units: list[int], source: str) -> pa.RecordBatch:
+        columns = {"article_id": keys, "source": [source] * len(keys), "day": days, "units": units}
+        return pa.RecordBatch.from_pydict(columns, schema=SALES)
+
+    tally = SalesTally()
+    tally.add(batch([1], [0], [2], "demo"))  # days since 1970: 0 is in January, 181 in July
+    tally.add(batch([7, 1], [181, 0], [1, 1], "demo"))
+    tally.add(batch([1], [181], [5], "hm"))
+    tally.add(batch([], [], [], "hm"))
+    assert tally.records({1: "A1", 7: "A7"}) == [
+        SalesRecord("A1", "winter", 3, "demo"),
+        SalesRecord("A1", "summer", 5, "hm"),
+        SalesRecord("A7", "summer", 1, "demo"),
+    ]
+    assert [r.external_id for r in tally.records({7: "A7"})] == ["A7"]  # the others left out
 
 
 def test_the_graph_is_built_from_the_store_and_refreshed(engine: Engine, tmp_path: Path) -> None:
