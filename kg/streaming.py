@@ -50,7 +50,12 @@ def streamed_load(target: ox.Store, folder: Path) -> Iterator[TextIO]:
             writer's broken pipe is chained to it.
     """
     pipe = folder / "statements.nq"
-    os.mkfifo(pipe)
+    try:
+        os.mkfifo(pipe)
+    except (AttributeError, OSError):  # no named pipes here (Windows, some shared folders)
+        with _written_then_loaded(target, pipe) as handle:
+            yield handle
+        return
     failures: list[BaseException] = []
 
     def load() -> None:
@@ -83,6 +88,19 @@ def streamed_load(target: ox.Store, folder: Path) -> Iterator[TextIO]:
     loader.join()
     if failures:
         raise LoadFailed(f"the bulk load stopped: {failures[0]}") from failures[0]
+
+
+@contextmanager
+def _written_then_loaded(target: ox.Store, path: Path) -> Iterator[TextIO]:
+    """The statements written to a file first, then bulk-loaded (where no pipe can be made)."""
+    with path.open("w", encoding="utf-8") as handle:
+        yield handle
+    try:
+        target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise LoadFailed(f"the bulk load stopped: {exc}") from exc
+    finally:
+        path.unlink()
 
 
 def _open_for_writing(pipe: Path, loader: threading.Thread, failures: list[BaseException]) -> int:

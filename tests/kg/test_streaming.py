@@ -92,3 +92,18 @@ def test_replacing_swaps_the_whole_store_and_keeps_it_when_the_build_fails(
         assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]
         store.close()
         assert EmbeddedStore(path).select(COUNT) == [{"n": "5"}]
+
+
+def test_where_no_pipe_can_be_made_the_statements_are_written_then_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(path: object) -> None:
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr("kg.streaming.os.mkfifo", refuse)
+    store = ox.Store()
+    with streamed_load(store, tmp_path) as handle:
+        handle.writelines(quad(n) for n in range(1_000))
+    assert len(store) == 1_000 and not list(tmp_path.iterdir())
+    with pytest.raises(LoadFailed), streamed_load(ox.Store(), tmp_path) as handle:
+        handle.write("not N-Quads\n")
