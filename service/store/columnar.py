@@ -6,7 +6,9 @@ retailer's 31.8 million purchases that way costs minutes (``atelier kg build`` s
 so they are read here the way each store can hand them over in bulk:
 
 * **SQLite**: the Apache Arrow project's ADBC driver reads the file itself and fills Arrow
-  arrays in C (about 1 µs a row against 3.4 µs through ``sqlite3`` and 11 µs through the ORM);
+  arrays in C (about 1 µs a row against 3.4 µs through ``sqlite3`` and 11 µs through the ORM),
+  in a process of its own that streams them back (:mod:`service.store.sqlite_reader` says
+  why: two SQLite libraries in one process corrupt a database both have open);
 * **PostgreSQL**: the ADBC PostgreSQL driver streams the result (binary ``COPY``) into Arrow
   arrays in C: 31.8 million purchases in 6.6 s against 83 s as CSV through psycopg, which
   hands Python one row at a time (kept as the path when the driver is not installed);
@@ -18,8 +20,10 @@ The reader sees what is committed: it opens its own connection.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import io
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from itertools import chain
 from typing import Any
@@ -34,9 +38,6 @@ from sqlalchemy.types import Integer
 
 #: Rows per Arrow batch.
 BATCH_ROWS = 262_144
-
-#: How long a SQLite read waits for a lock another connection holds.
-BUSY_TIMEOUT_MS = 30_000
 
 
 class epoch_day(FunctionElement[int]):  # lower case: an SQL function, named as SQLAlchemy's
@@ -100,27 +101,50 @@ def _sql(engine: Engine, query: Select[*tuple[Any, ...]]) -> str:
 
 
 def _has_adbc(driver: str) -> bool:
-    """Whether the ADBC driver for ``driver`` (``sqlite``, ``postgresql``) is installed."""
-    try:
-        importlib.import_module(f"adbc_driver_{driver}.dbapi")
-    except ImportError:  # pragma: no cover - a dependency; kept working without it
-        return False
-    return True
+    """Whether the ADBC driver for ``driver`` (``sqlite``, ``postgresql``) is installed.
+
+    Looked up, not imported: the SQLite driver's library must stay out of this process
+    (:mod:`service.store.sqlite_reader`).
+    """
+    return importlib.util.find_spec(f"adbc_driver_{driver}") is not None
 
 
 def _sqlite_batches(path: str, sql: str) -> Iterator[pa.RecordBatch]:
-    import adbc_driver_sqlite.dbapi as adbc
+    """The rows as the ADBC driver reads them, in a process of its own
+    (:mod:`service.store.sqlite_reader` says why), streamed back as Arrow IPC.
 
-    with adbc.connect(path) as connection, connection.cursor() as cursor:
-        # wait for a lock, as the store's own connections do (service.store.engine), rather
-        # than fail: readers in other threads or processes may hold one for a moment
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.fetchall()
-        # the driver infers each column's type from the first batch, and batches of the
-        # default 1,024 rows cost a round of Python per batch
-        cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)})
-        cursor.execute(sql)
-        yield from cursor.fetch_record_batch()
+    Raises:
+        StoreReadError: If the reader failed (its own message).
+    """
+    child = subprocess.Popen(
+        [sys.executable, "-m", "service.store.sqlite_reader", path, str(BATCH_ROWS)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    try:
+        child.stdin.write(sql.encode())
+        child.stdin.close()
+        try:
+            stream = pa.ipc.open_stream(child.stdout)
+        except pa.ArrowInvalid:  # nothing came: the reader failed before its first batch
+            stream = None
+        if stream is not None:
+            yield from stream
+        if child.wait() != 0:
+            reason = child.stderr.read().decode(errors="replace").strip()
+            raise StoreReadError(f"reading {path} failed: {reason or 'the reader stopped'}")
+    finally:
+        if child.poll() is None:  # the caller stopped early, or failed: the reader goes too
+            child.kill()
+            child.wait()
+        child.stdout.close()
+        child.stderr.close()
+
+
+class StoreReadError(RuntimeError):
+    """A columnar read of the store failed; the message says which database and why."""
 
 
 def _adbc_postgresql_batches(engine: Engine, sql: str) -> Iterator[pa.RecordBatch]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,11 +21,12 @@ from sqlalchemy import (
     Table,
     insert,
     select,
+    text,
 )
 from sqlalchemy.pool import StaticPool
 
 from service.store import columnar, create_store_engine
-from service.store.columnar import epoch_day, read_batches
+from service.store.columnar import StoreReadError, epoch_day, read_batches
 
 ROWS = [
     (1, "hm", datetime(2020, 9, 22, 23, 59, 59, 999999)),  # late in the day: still the 22nd
@@ -138,3 +141,41 @@ def test_a_query_must_select_the_schema_s_columns(engine: Engine) -> None:
 
 def _refuse(*args: Any) -> Iterator[pa.RecordBatch]:
     raise AssertionError("a file store must not be read row by row")
+
+
+def test_the_sqlite_driver_reads_in_a_process_of_its_own(tmp_path: Path) -> None:
+    # Its SQLite library beside the store's own in one process corrupts a WAL database both
+    # have open (service.store.sqlite_reader): here the store holds a read open meanwhile.
+    database = tmp_path / "catalogue.db"
+    script = f"""
+import sys
+from sqlalchemy import column, select, table, text
+from service.store import create_store_engine
+from service.store.columnar import read_batches
+import pyarrow as pa
+engine = create_store_engine("sqlite:///{database}")
+with engine.begin() as c:
+    c.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)"))
+    c.execute(text("INSERT INTO t (n) VALUES " + ",".join("(1)" for _ in range(5000))))
+with engine.connect() as held:
+    held.execute(text("SELECT count(*) FROM t")).scalar()
+    for _ in range(5):
+        t = table("t", column("id"), column("n"))
+        query = select(t.c.id, t.c.n)
+        schema = pa.schema([("id", pa.int64()), ("n", pa.int64())])
+        rows = sum(b.num_rows for b in read_batches(engine, query, schema))
+        assert rows == 5000, rows
+        assert held.execute(text("SELECT sum(n) FROM t")).scalar() == 5000
+print(any(name.startswith("adbc_driver_sqlite") for name in sys.modules))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_a_failed_read_of_a_file_store_names_the_database(tmp_path: Path) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'catalogue.db'}")
+    table = _sample(engine)
+    query = select(table.c.id, table.c.label, table.c.at).where(text("no_such_column = 1"))
+    with pytest.raises(StoreReadError, match=r"catalogue\.db failed: .*no_such_column"):
+        list(read_batches(engine, query, SCHEMA))
