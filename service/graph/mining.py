@@ -53,6 +53,7 @@ class SourceReport:
 
     source: str
     purchases: int
+    """The source's purchases (of any article: those without a known category are not mined)."""
     baskets: int
     shoppers: int
     complements: int
@@ -67,18 +68,22 @@ class SourceReport:
     """Purchases the category pairs were mined from (the newest days: ``MiningConfig``)."""
     category_days: int = 0
     """Days those purchases span."""
+    article_window: bool = False
+    """Whether older purchases were left out of the article pairs."""
+    category_window: bool = False
+    """Whether older purchases were left out of the category pairs."""
 
     @property
     def article_history(self) -> str:
         """What the article pairs were mined from, in words."""
-        if self.article_purchases < self.purchases:
+        if self.article_window:
             return _newest(self.article_purchases, self.article_days)
         return "the same baskets"
 
     @property
     def category_history(self) -> str:
         """What the category pairs were mined from, in words ("" when every purchase)."""
-        if self.category_purchases < self.purchases:
+        if self.category_window:
             return f" in {_newest(self.category_purchases, self.category_days)}"
         return ""
 
@@ -363,6 +368,8 @@ def mine_sources(
                 (newest[1] - newest[0]).days + 1,
                 len(seasons),
                 (seasonal[1] - seasonal[0]).days + 1,
+                article_window=recent_from > day.min(),
+                category_window=seasons_from > day.min(),
             )
         )
     return report, mined

@@ -177,3 +177,32 @@ def test_a_build_whose_mining_fails_keeps_the_graph_it_would_replace(
         build_from_catalogue(engine, store, learner=LearnAlongside(PendingPurchases(engine)))
     assert store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == before
     store.close()
+
+
+def test_a_history_mined_whole_is_not_called_the_newest_of_it(engine: Engine) -> None:
+    fill(engine)
+    with Session(engine) as session:  # a purchase of an article no category is known of
+        style = Style(catalogue="demo", style_code="S-X", name="X")
+        article = Article(external_id="X1", style=style, name="Mystery")
+        shopper = Customer(external_id="w0")
+        session.add_all([style, article, shopper])
+        session.flush()
+        session.add(
+            Event(
+                dedup_key=b"x" * 16,
+                customer_id=shopper.id,
+                article_id=article.id,
+                event_type="purchase",
+                occurred_at=DAY0,
+                quantity=1,
+                source="demo",
+            )
+        )
+        session.commit()
+    store = EmbeddedStore(None)
+    build_from_catalogue(engine, store)
+    report = learn_complements(engine, store)
+    (demo,) = report.sources
+    assert (demo.purchases, demo.category_purchases, demo.article_purchases) == (51, 50, 50)
+    assert "newest" not in report.summary()
+    assert "2 article pairs from the same baskets" in report.summary()
