@@ -236,12 +236,13 @@ class Policy:
         items, styles = self._removed(bought, ages)
         if items:
             style_codes = self.catalogue.codes["style"]
+            n_items, n_styles = style_codes.size, len(self.catalogue.names["style"])
             style_codes = style_codes if rows is None else style_codes[rows]
-            hidden = np.isin(style_codes, list(styles))
+            hidden = _marked(style_codes, styles, n_styles)
             if rows is None:
                 hidden[list(items)] = True
             else:
-                hidden |= np.isin(rows, list(items))
+                hidden |= _marked(rows, items, n_items)
             adjusted[hidden] = -np.inf
         return adjusted
 
@@ -386,6 +387,16 @@ class Policy:
             if style >= 0:
                 styles.add(style)
         return items, styles
+
+
+def _marked(codes: np.ndarray, wanted: set[int], size: int) -> np.ndarray:
+    """Whether each of ``codes`` (in [-1, ``size``)) is in ``wanted``: a lookup in a table of
+    ``size`` flags (``np.isin`` sorted both sides, a tenth of a full-size shelf).
+    """
+    table = np.zeros(size + 1, bool)  # the trailing flag answers code -1 (unknown)
+    table[np.fromiter(wanted, np.int64, len(wanted))] = True
+    marked: np.ndarray = table[codes]
+    return marked
 
 
 def _best_first(scores: np.ndarray, positions: np.ndarray, m: int) -> np.ndarray:

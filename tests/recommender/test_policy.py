@@ -197,6 +197,16 @@ def test_scores_are_standardised_and_rows_are_a_slice_of_the_whole(policy: Polic
     assert policy.apply_rows(scores, None, history(), 0.0, 0.0).tolist() == scores.tolist()
 
 
+def test_a_bought_tee_hides_itself_and_its_colourway_not_the_unknown_style(
+    policy: Policy,
+) -> None:
+    # rows in any order, the tee's colourway (TEE_2, style S4) among them, and an article of
+    # no known style (MYSTERY), which a lookup table must not confuse with a bought style
+    rows = np.array([MYSTERY, TEE_2, SCARF, TEE_1, TEE_3])
+    adjusted = policy.apply_rows(np.zeros(5), rows, history((TEE_1, 3.0)), 0.0, 1.0)
+    assert np.isinf(adjusted).tolist() == [False, True, False, True, False]
+
+
 def test_recent_purchases_promote_their_complements(policy: Policy) -> None:
     assert policy.promoted_categories(history((COAT_1, 18.0))) == {
         CATALOGUE.code("category", "scarf")
