@@ -98,7 +98,6 @@ class QuadWriter:
 
     def write_lines(self, lines: Iterable[str]) -> None:
         """Write statements already formatted as N-Quads lines."""
-        self.flush()
         for line in lines:
             self._lines.append(line)
             if len(self._lines) >= 50_000:
