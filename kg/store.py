@@ -82,6 +82,7 @@ class EmbeddedStore:
         try:
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                _finish_interrupted_swap(path)
             self.store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
             raise GraphStoreError(f"cannot open the graph store at {path}: {exc}") from exc
@@ -132,7 +133,7 @@ class EmbeddedStore:
         Raises:
             GraphStoreError: If the bulk load failed.
         """
-        fresh_path = None if self.path is None else self.path.with_name(self.path.name + ".new")
+        fresh_path = None if self.path is None else _beside(self.path, ".new")
         if fresh_path is not None:
             shutil.rmtree(fresh_path, ignore_errors=True)  # left by a build that died
         fresh = ox.Store(str(fresh_path)) if fresh_path else ox.Store()
@@ -160,7 +161,7 @@ class EmbeddedStore:
         """Serve the store loaded at ``fresh_path`` from ``path``, in place of the one there."""
         self.store.flush()
         del self.store
-        old = path.with_name(path.name + ".old")
+        old = _beside(path, ".old")
         shutil.rmtree(old, ignore_errors=True)
         path.rename(old)
         fresh_path.rename(path)
@@ -185,6 +186,23 @@ class EmbeddedStore:
         """Flush to disk; pyoxigraph closes the database when the object goes."""
         self.store.flush()
         del self.store
+
+
+def _finish_interrupted_swap(path: Path) -> None:
+    """Put a fully loaded new store in place when a build stopped between its two renames.
+
+    :meth:`EmbeddedStore.replacing` closes the new store, renames the old one ``<path>.old``
+    and then the new one to ``path``: a process killed in between leaves no store at ``path``,
+    and the graph would open empty.
+    """
+    fresh, old = _beside(path, ".new"), _beside(path, ".old")
+    if not path.exists() and fresh.exists() and old.exists():
+        fresh.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _beside(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
 
 
 @dataclass(frozen=True, slots=True)

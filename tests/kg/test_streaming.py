@@ -107,3 +107,17 @@ def test_where_no_pipe_can_be_made_the_statements_are_written_then_loaded(
     assert len(store) == 1_000 and not list(tmp_path.iterdir())
     with pytest.raises(LoadFailed), streamed_load(ox.Store(), tmp_path) as handle:
         handle.write("not N-Quads\n")
+
+
+def test_a_build_killed_between_its_renames_opens_the_new_graph(tmp_path: Path) -> None:
+    path = tmp_path / "graph"
+    store = EmbeddedStore(path)
+    with store.replacing(tmp_path) as handle:
+        handle.writelines(quad(n) for n in range(4))
+    store.close()
+    del store
+    # what a kill between the two renames leaves: the old store aside, the new one beside it
+    (tmp_path / "graph").rename(tmp_path / "graph.new")
+    EmbeddedStore(tmp_path / "graph.old").close()
+    assert EmbeddedStore(path).select(COUNT) == [{"n": "4"}]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]
