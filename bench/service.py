@@ -403,18 +403,40 @@ def worker_split(port: int) -> str:
     return "/".join(map(str, counts)) or "-"
 
 
-def observed(port: int, seconds: float, run: Callable[[], Any]) -> Any:
-    """``run``'s figures with the connections' split between workers seen halfway through,
-    then a pause for the server to drain what the run left queued.
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its live descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            # after the command's closing parenthesis: state is field 0, utime 11, stime 12
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # it ended between the listing and the read
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def observed(port: int, seconds: float, run: Callable[[], Any], server: int) -> Any:
+    """``run``'s figures with the connections' split between workers seen halfway through and
+    the CPU the server (process ``server`` and its workers) spent per answered request, then a
+    pause for the server to drain what the run left queued.
     """
     split: list[str] = []
     probe = threading.Timer(seconds / 2, lambda: split.append(worker_split(port)))
     probe.start()
+    spent = cpu_seconds(server)
     try:
         figures = run()
     finally:
         probe.cancel()
+    spent = cpu_seconds(server) - spent
     figures["split"] = split[0] if split else "-"
+    figures["cpu_ms"] = 1000 * spent / max(1, figures["requests"])
+    figures["cores"] = spent / figures["seconds"]
     time.sleep(SETTLE_S)
     return figures
 
@@ -432,6 +454,7 @@ def hey(port: int, path: str, seconds: float, connections: int, per_connection: 
     elapsed = max(float(r[7]) + float(r[0]) for r in rows) if rows else seconds
     return {
         "requests": len(rows),
+        "seconds": elapsed,
         "rps": len(rows) / elapsed,
         "p50": _ms(latencies, 50),
         "p90": _ms(latencies, 90),
@@ -520,7 +543,9 @@ def main() -> None:
     for workers in args.server_workers:
         server = start_server(home, args.port, workers)
         try:
-            rows[workers] = load_runs(home, args.port, args.seconds, one, recommend, args.batch)
+            rows[workers] = load_runs(
+                home, args.port, server.pid, args.seconds, one, recommend, args.batch
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -528,12 +553,20 @@ def main() -> None:
 
 
 def load_runs(
-    home: Path, port: int, seconds: float, one: str, recommend: list[str], batch: int
+    home: Path,
+    port: int,
+    server: int,
+    seconds: float,
+    one: str,
+    recommend: list[str],
+    batch: int,
 ) -> dict[str, Any]:
-    """Every load run against the server on ``port``, each followed by a pause to drain."""
+    """Every load run against the server (process ``server``) on ``port``, each followed by a
+    pause to drain.
+    """
 
     def measure(run: Callable[[], Any]) -> Any:
-        return observed(port, seconds, run)
+        return observed(port, seconds, run, server)
 
     time.sleep(10)  # the server preloads product cards in the background
     wrk(port, recommend[:500], 5, 4)  # warm up
@@ -597,9 +630,9 @@ def report(
     )
     print(
         "| server workers | run | offered/s | requests/s | p50 ms | p90 ms | p99 ms | max ms "
-        "| errors | connections per worker |"
+        "| errors | connections per worker | server CPU ms per request | server cores busy |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     for workers, runs in rows.items():
         lines = [(f"hey -c 4 -q 100, `/recommend/{one}`", "400", runs["hey"])]
         lines += [
@@ -615,11 +648,14 @@ def report(
             print(
                 f"| {workers} | {label} | {offered} | {r['rps']:.0f} | {r['p50']:.2f} | "
                 f"{r['p90']:.2f} | {r['p99']:.2f} | {r['max']:.1f} | {r['errors']:.0f} | "
-                f"{r.get('split', '-')} |"
+                f"{r.get('split', '-')} | {r['cpu_ms']:.3f} | {r['cores']:.2f} |"
             )
         ratio = runs["recommend"]["rps"] / runs["health"]["rps"]
+        cost = runs["recommend"]["cpu_ms"] / runs["health"]["cpu_ms"]
         print(
-            f"\n{workers} worker(s): `/recommend` / `/health` throughput {ratio:.2f}; events "
+            f"\n{workers} worker(s): `/recommend` / `/health` throughput {ratio:.2f}; the server "
+            f"spent {runs['recommend']['cpu_ms']:.3f} ms of CPU per `/recommend` and "
+            f"{runs['health']['cpu_ms']:.3f} per `/health` ({cost:.1f}×); events "
             f"stored {runs['events']['stored']:,} = "
             f"{runs['events']['events_per_s']:,.0f} events/s\n"
         )
