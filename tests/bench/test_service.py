@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import time
@@ -10,19 +9,13 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from bench_scripts import load_bench_script
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads Linux's /proc")
 
 
 def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_service", BENCH / "service.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_service"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("service")
 
 
 def test_cpu_seconds_counts_a_busy_grandchild_and_not_an_idle_parent() -> None:

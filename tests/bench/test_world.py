@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
 import pytest
+from bench_scripts import load_bench_script
 
 from service.ingest import run_ingest
 from service.ingest.hm import ingest_hm
@@ -17,16 +16,9 @@ from service.store.summary import summarise
 
 pytestmark = pytest.mark.realdata
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
 
 def load_world() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_world", BENCH / "world.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_world"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("world")
 
 
 @pytest.fixture(scope="module")
