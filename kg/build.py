@@ -9,7 +9,7 @@ pyoxigraph bulk-loads far faster than any statement-by-statement insertion.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -119,6 +119,7 @@ def write_dataset(
     *,
     vocabulary: bool = True,
     learner: Learner | None = None,
+    known_concepts: Container[str] = frozenset(),
 ) -> BuildReport:
     """Write the whole graph as N-Quads to ``handle``.
 
@@ -131,6 +132,8 @@ def write_dataset(
         vocabulary: Include the bundled vocabularies (False for incremental updates).
         learner: What learns from the purchases beside the build: told each article's
             category once they are known, its statements written last.
+        known_concepts: IRIs of retailer concepts the graph states already (an incremental
+            update): their scheme and mapping statements are not written again.
 
     Returns:
         Counts, the unmapped retailer concepts and the graphs written (write time only).
@@ -141,7 +144,10 @@ def write_dataset(
     if vocabulary:
         write_vocabulary(writer.emit)
     concepts = ConceptWriter(
-        palette, declared_mappings(), colour_lexicon(palette, config.xkcd_colours)
+        palette,
+        declared_mappings(),
+        colour_lexicon(palette, config.xkcd_colours),
+        known_concepts,
     )
     styles: dict[str, str] = {}
     pending = _write_articles(articles, writer.emit, concepts.collector, report, styles)
@@ -176,13 +182,14 @@ def _write_articles(
     styles: dict[str, str],
 ) -> list[tuple[str, list[tuple[ConceptKey, int]]]]:
     pending: list[tuple[str, list[tuple[ConceptKey, int]]]] = []
+    styles_written: set[tuple[str, ...]] = set()
     for record in articles:
         report.articles += 1
         styles.setdefault(record.external_id, record.style_code)
         retailer_keys: list[tuple[ConceptKey, int]] = []
         labs: list[tuple[float, float, float]] = []
         for feed in record.feeds:
-            article_facts(record, feed, emit)
+            article_facts(record, feed, emit, styles_written)
             report.graphs[graph_iri(feed.view, feed.source)] = feed.view
             if feed.view == "manufacturer":
                 collector.manufacturer.update(manufacturer_facts(record, feed, emit))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 
 from kg import nquads as nq
 from kg.facts import IN_SCHEME, PREF_LABEL, TYPE, Emit, p
@@ -22,7 +22,7 @@ from kg.report import BuildReport
 from kg.schemes import ConceptKey, SchemeCollector
 
 CONCEPT, SCHEME = nq.iri(SKOS + "Concept"), nq.iri(SKOS + "ConceptScheme")
-BROADER = nq.iri(SKOS + "broader")
+BROADER, ALT_LABEL = nq.iri(SKOS + "broader"), nq.iri(SKOS + "altLabel")
 MATCH = {r: nq.iri(f"{SKOS}{r}Match") for r in ("exact", "close", "broad", "narrow")}
 COMMENT = nq.iri(RDFS + "comment")
 ROLE_PREDICATES = {role: p(getattr(ATL, role)) for role in FACT_ROLES}
@@ -38,11 +38,23 @@ class ConceptWriter:
         palette: Palette,
         declared: Mapping[tuple[str, str, str], ConceptMapping],
         lexicon: Mapping[str, tuple[float, ...]],
+        known: Container[str] = frozenset(),
     ) -> None:
+        """Start with nothing collected.
+
+        Args:
+            palette: The platform colours.
+            declared: The bundled mappings, by (profile, field, lower-cased label).
+            lexicon: Colour names with a Lab, for retailer colour names without dye evidence.
+            known: IRIs of concepts the graph states already (an incremental update): their
+                scheme and mapping statements are left as they are, not written again.
+        """
         self.palette, self.declared, self.lexicon = palette, declared, lexicon
+        self.known = known
         self.collector = SchemeCollector()
         self.resolved: dict[ConceptKey, ConceptMapping | None] = {}
         self._basic = dict(zip(palette.iris, palette.basics, strict=True))
+        self._schemes: set[str] = set()  # scheme + graph, each scheme's facts stated once
         self._facts: dict[tuple[tuple[ConceptKey, int], ...], list[tuple[str, str, str]]] = {}
 
     def resolve(self, key: ConceptKey) -> ConceptMapping | None:
@@ -50,17 +62,22 @@ class ConceptWriter:
         if key.role == "colour":
             labs = self.collector.dye_labs.get(key, [])
             return map_colour(key.label, labs, self.palette, self.lexicon)
-        found = self.declared.get((key.profile, key.field, key.label.lower()))
-        if found is None and key.profile == GENERIC.name:
-            # Generic feeds use the same plain-English retail words as the demo retailer.
-            found = self.declared.get((DEMO.name, key.field, key.label.lower()))
-        return found
+        profiles = (key.profile, DEMO.name) if key.profile == GENERIC.name else (key.profile,)
+        # Generic feeds use the same plain-English retail words as the demo retailer, and a
+        # mapping may be declared for any of the concept's spellings.
+        for profile in profiles:
+            for label in (key.label, *sorted(self.collector.spellings.get(key, ()))):
+                if (found := self.declared.get((profile, key.field, label.lower()))) is not None:
+                    return found
+        return None
 
     def write(self, emit: Emit, report: BuildReport) -> None:
         """Schemes and mappings of every retailer and manufacturer concept collected."""
         for key in self.collector.concepts():
-            self._write_concept(key, emit)
             mapping = self.resolved[key] = self.resolve(key)
+            if key.iri in self.known:
+                continue
+            self._write_concept(key, emit)
             graph = nq.iri(graph_iri("mapping", key.source))
             report.concepts += 1
             if mapping is None:
@@ -74,10 +91,13 @@ class ConceptWriter:
     def _write_concept(self, key: ConceptKey, emit: Emit) -> None:
         graph = nq.iri(graph_iri("scheme", "retailer", key.source))
         concept, scheme = nq.iri(key.iri), nq.iri(key.scheme)
-        emit(scheme, TYPE, SCHEME, graph)
-        emit(scheme, PREF_LABEL, nq.text(f"{key.source} {key.field}", "en"), graph)
+        if self._new_scheme(scheme, graph):
+            emit(scheme, TYPE, SCHEME, graph)
+            emit(scheme, PREF_LABEL, nq.text(f"{key.source} {key.field}", "en"), graph)
         emit(concept, TYPE, CONCEPT, graph)
         emit(concept, PREF_LABEL, nq.text(key.label), graph)
+        for spelling in sorted(self.collector.spellings.get(key, ())):
+            emit(concept, ALT_LABEL, nq.text(spelling), graph)
         emit(concept, IN_SCHEME, scheme, graph)
         emit(concept, p(ATL.field), nq.text(key.field), graph)
         if key.role == "colour":
@@ -86,12 +106,20 @@ class ConceptWriter:
         for parent in self.collector.broader.get(key, ()):
             emit(concept, BROADER, nq.iri(parent.iri), graph)
 
+    def _new_scheme(self, scheme: str, graph: str) -> bool:
+        """Whether the scheme's own facts are still to be written to ``graph`` (noted now)."""
+        if (key := scheme + graph) in self._schemes:
+            return False
+        self._schemes.add(key)
+        return True
+
     def _write_manufacturer(self, emit: Emit) -> None:
         for source, kind, label in sorted(self.collector.manufacturer):
             graph = nq.iri(graph_iri("scheme", "manufacturer", source))
             concept = manufacturer_iri(source, kind, label)
             scheme = nq.iri(retailer_scheme_iri(source, kind).replace("/retailer/", "/maker/"))
-            emit(scheme, TYPE, SCHEME, graph)
+            if self._new_scheme(scheme, graph):
+                emit(scheme, TYPE, SCHEME, graph)
             emit(nq.iri(concept), TYPE, CONCEPT, graph)
             emit(nq.iri(concept), PREF_LABEL, nq.text(label), graph)
             emit(nq.iri(concept), IN_SCHEME, scheme, graph)

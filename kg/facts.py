@@ -43,8 +43,22 @@ def p(term: object) -> str:
     return nq.iri(str(term))
 
 
-def article_facts(record: ArticleRecord, feed: FeedRecord, emit: Emit) -> None:
-    """The article and its style, in the graph of the feed that described it."""
+def article_facts(
+    record: ArticleRecord,
+    feed: FeedRecord,
+    emit: Emit,
+    styles_written: set[tuple[str, ...]],
+) -> None:
+    """The article and its style, in the graph of the feed that described it.
+
+    Args:
+        record: The article.
+        feed: The feed whose graph the facts go to.
+        emit: Where the statements go.
+        styles_written: The styles whose facts are written already, as (catalogue, style,
+            view, source), added to here: every colourway of a style would repeat them
+            otherwise (2% of a catalogue's statements, each one loaded again for nothing).
+    """
     graph = nq.iri(graph_iri(feed.view, feed.source))
     article, style = (
         nq.iri(article_iri(record.external_id)),
@@ -53,10 +67,13 @@ def article_facts(record: ArticleRecord, feed: FeedRecord, emit: Emit) -> None:
     emit(article, TYPE, PRODUCT, graph)
     emit(article, PRODUCT_ID, nq.text(record.external_id), graph)
     emit(article, VARIANT_OF, style, graph)
-    emit(style, TYPE, PRODUCT_GROUP, graph)
-    emit(style, GROUP_ID, nq.text(record.style_code), graph)
     if record.name:
         emit(article, NAME, nq.text(record.name), graph)
+    if (key := (record.catalogue, record.style_code, feed.view, feed.source)) in styles_written:
+        return
+    styles_written.add(key)
+    emit(style, TYPE, PRODUCT_GROUP, graph)
+    emit(style, GROUP_ID, nq.text(record.style_code), graph)
 
 
 def manufacturer_facts(

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from kg.build import DEFAULT_CONFIG, BuildConfig, BuildReport, Learner, write_dataset
-from kg.namespaces import GRAPH, article_iri
+from kg.namespaces import ATL, GRAPH, SKOS, article_iri
 from kg.records import ArticleRecord, SalesRecord, VisionRecord
 from kg.store import GraphStore
 
@@ -23,6 +23,27 @@ DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{
     UNION {{ ?a ?link ?s . FILTER(STRSTARTS(STR(?s), CONCAT(STR(?a), "/"))) ?s ?p ?o }}
   }}
   FILTER(STRSTARTS(STR(?g), "{GRAPH}"))
+}}"""
+
+# Retailer concepts are the subjects of atl:articleCount (kg.crosswalk writes one per concept).
+_KNOWN_CONCEPTS = f"""
+SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?c <{ATL.articleCount}> ?n }} }}"""
+
+_CONCEPTS_OF = f"""
+SELECT DISTINCT ?c WHERE {{ VALUES ?a {{ %s }} GRAPH ?g {{ ?a <{ATL.retailerConcept}> ?c }} }}"""
+
+# The count goes to the graph that states the concept (its scheme's); a count stated more
+# than once is replaced by one.
+_RECOUNT = f"""
+DELETE {{ GRAPH ?g {{ ?c <{ATL.articleCount}> ?old }} }}
+INSERT {{ GRAPH ?g {{ ?c <{ATL.articleCount}> ?n }} }}
+WHERE {{
+  {{ SELECT ?c (COUNT(DISTINCT ?a) AS ?n) WHERE {{
+      VALUES ?c {{ %s }}
+      OPTIONAL {{ GRAPH ?r {{ ?a <{ATL.retailerConcept}> ?c }} }}
+    }} GROUP BY ?c }}
+  GRAPH ?g {{ ?c <{SKOS}inScheme> ?scheme }}
+  OPTIONAL {{ GRAPH ?g {{ ?c <{ATL.articleCount}> ?old }} }}
 }}"""
 
 
@@ -73,17 +94,39 @@ def update_articles(
 
     Every statement about the articles (and the nodes hanging off them: colours, tags, sales
     figures) is deleted from every source graph, then their facts are written again. Concepts
-    and mappings of new retailer labels are added; existing ones are left as they are.
+    and mappings of new retailer labels are added; existing ones are left as they are, but the
+    article counts of every concept the articles had or have now are counted again.
     """
     vision = list(vision)
     ids = list(dict.fromkeys([a.external_id for a in articles] + [v.external_id for v in vision]))
+    known = {row["c"] for row in store.select(_KNOWN_CONCEPTS)}
+    touched = _concepts_of(store, ids)
     delete_facts(store, ids)
     buffer = io.StringIO()
-    report = write_dataset(articles, sales, vision, buffer, config, vocabulary=False)
+    report = write_dataset(
+        articles, sales, vision, buffer, config, vocabulary=False, known_concepts=known
+    )
     started = time.perf_counter()
     store.add_nquads(buffer.getvalue().splitlines(keepends=True))
+    recount_concepts(store, sorted(touched | _concepts_of(store, ids)))
     report.load_seconds = time.perf_counter() - started
     return report
+
+
+def recount_concepts(store: GraphStore, concepts: Sequence[str]) -> None:
+    """State each retailer concept's article count anew, from the articles that carry it."""
+    for start in range(0, len(concepts), DELETE_BATCH):
+        chunk = concepts[start : start + DELETE_BATCH]
+        store.update(_RECOUNT % " ".join(f"<{iri}>" for iri in chunk))
+
+
+def _concepts_of(store: GraphStore, external_ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(external_ids), DELETE_BATCH):
+        chunk = external_ids[start : start + DELETE_BATCH]
+        query = _CONCEPTS_OF % " ".join(f"<{article_iri(i)}>" for i in chunk)
+        found.update(row["c"] for row in store.select(query))
+    return found
 
 
 def delete_facts(store: GraphStore, external_ids: Sequence[str]) -> None:

@@ -1,9 +1,11 @@
 """Retailer concept schemes, discovered from the feeds: one scheme per retailer column.
 
 Every distinct value of a concept-bearing column becomes a ``skos:Concept`` of its retailer's
-scheme; hierarchy columns (and ``"A > B"`` values) link levels with ``skos:broader``. The
-collector also remembers, per concept, the manufacturer dye Labs of the articles that carry it,
-which is how a retailer's marketing colour name gets a colour at all.
+scheme (values that differ only in case, spaces or punctuation, such as ``"Denim Trousers"`` and
+``"Denim trousers"``, are one concept: the first spelling seen is its label, the others are
+kept as alternative labels); hierarchy columns (and ``"A > B"`` values) link levels with
+``skos:broader``. The collector also remembers, per concept, the manufacturer dye Labs of the
+articles that carry it, which is how a retailer's marketing colour name gets a colour at all.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from kg.namespaces import retailer_concept_iri, retailer_scheme_iri
+from kg.namespaces import retailer_concept_iri, retailer_scheme_iri, slug
 from kg.profiles import FieldSpec, RetailerProfile
 
 
@@ -47,12 +49,14 @@ class SchemeCollector:
     dye_labs: dict[ConceptKey, list[tuple[float, float, float]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    spellings: dict[ConceptKey, set[str]] = field(default_factory=lambda: defaultdict(set))
     manufacturer: set[tuple[str, str, str]] = field(default_factory=set)
     dyes: dict[tuple[str, str], tuple[float, float, float]] = field(default_factory=dict)
     _memo: dict[tuple[str, str, str, str], list[tuple[ConceptKey, int]]] = field(
         default_factory=dict
     )
     _chains: set[tuple[ConceptKey, ...]] = field(default_factory=set)
+    _labels: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     def read(
         self, source: str, profile: RetailerProfile, data: Mapping[str, str]
@@ -83,8 +87,12 @@ class SchemeCollector:
         if text and text.lower() != "nan":
             levels = [v.strip() for v in text.split(spec.separator)] if spec.separator else [text]
             parent: ConceptKey | None = None
-            for depth, label in enumerate(filter(None, levels)):
+            for depth, spelling in enumerate(filter(None, levels)):
+                # one concept per IRI: a label's other spellings slug to the same one
+                label = self._labels.setdefault((source, spec.field, slug(spelling)), spelling)
                 key = ConceptKey(source, profile.name, spec.field, spec.role, label)
+                if spelling != label:
+                    self.spellings[key].add(spelling)
                 if parent is not None:
                     self.broader[key].add(parent)
                 found.append((key, depth + _hierarchy_depth(profile, spec.field)))

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import io
+
 import pyoxigraph as ox
 
-from kg.build import BuildReport
+from kg.build import BuildReport, write_dataset
 from kg.namespaces import article_iri, category_iri, graph_iri
+from kg.records import ArticleRecord, FeedRecord
+from tests.kg.conftest import Catalogue
 
 PREFIXES = {
     "atl": "https://w3id.org/atelier/vocab#",
@@ -90,3 +94,41 @@ def test_the_bundled_analyst_queries_answer_on_the_tiny_graph(
     assert ("demo fit", "Boxy", "1") in unmapped
     provenance = select(store, queries.bind(queries.load("provenance"), {"article": "A1"}))
     assert {row[1] for row in provenance} >= {graph_iri("retailer", "demo")}
+
+
+def test_every_statement_is_written_once_and_the_report_counts_what_the_store_holds(
+    catalogue: Catalogue,
+) -> None:
+    # A2 and A3 are colourways of style S2 in one feed; the feed's concepts share schemes
+    buffer = io.StringIO()
+    report = write_dataset(*catalogue, buffer)
+    lines = buffer.getvalue().splitlines()
+    store = ox.Store()
+    store.bulk_load(buffer.getvalue().encode(), ox.RdfFormat.N_QUADS)
+
+    assert len(lines) == len(set(lines))
+    assert report.statements == len(lines) == len(store)
+
+
+def test_spellings_of_one_label_are_one_concept_with_its_other_spellings_as_alt_labels(
+    catalogue: Catalogue,
+) -> None:
+    articles, sales, vision = catalogue
+    respelt = ArticleRecord(
+        "A4", "demo", "S3", "Tee", (FeedRecord("retailer", "demo", {"category": "TEES"}),)
+    )
+    buffer = io.StringIO()
+    write_dataset([*articles, respelt], sales, vision, buffer)
+    store = ox.Store()
+    store.bulk_load(buffer.getvalue().encode(), ox.RdfFormat.N_QUADS)
+
+    rows = select(
+        store,
+        "SELECT ?label ?n ?other WHERE { ?c skos:prefLabel ?label ; atl:articleCount ?n ; "
+        'skos:altLabel ?other FILTER(?label = "Tees") }',
+    )
+    assert rows == [("Tees", "3", "TEES")]
+    # the concept keeps its mapping: the respelt tee is a T-shirt too
+    assert select(store, f"SELECT ?c WHERE {{ <{article_iri('A4')}> atl:category ?c }}") == [
+        (category_iri("t-shirt"),)
+    ]

@@ -40,6 +40,38 @@ def test_an_incremental_update_replaces_one_article(
     ]
 
 
+COUNTS = """
+SELECT ?label ?n WHERE { GRAPH ?g {
+  ?c <https://w3id.org/atelier/vocab#articleCount> ?n ;
+     <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } }"""
+
+
+def test_an_incremental_update_counts_the_concepts_again_and_keeps_one_label(
+    any_store: EmbeddedStore | RemoteStore, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    build_graph(any_store, *catalogue, workdir=tmp_path)
+    before = sorted((row["label"], row["n"]) for row in any_store.select(COUNTS))
+    assert ("Tees", "2") in before  # A2 and A3
+    changed = ArticleRecord(
+        "A3",
+        "demo",
+        "S2",
+        "Tee",
+        (FeedRecord("retailer", "demo", {"category": "TEES ", "pattern": "Stripe"}),),
+    )
+    update_articles(any_store, [changed])  # the same concept, spelt another way
+    assert sorted((row["label"], row["n"]) for row in any_store.select(COUNTS)) == before
+
+    moved = ArticleRecord(
+        "A3", "demo", "S2", "Tee", (FeedRecord("retailer", "demo", {"category": "Skirts"}),)
+    )
+    update_articles(any_store, [moved])
+    after = dict((row["label"], row["n"]) for row in any_store.select(COUNTS))
+    assert (after["Tees"], after["Skirts"], after["Stripe"]) == ("1", "1", "0")
+    assert len(any_store.select(COUNTS)) == len(after)  # one label and one count each
+    assert validate(any_store).conforms
+
+
 def test_the_built_graph_passes_shacl_and_a_broken_one_does_not(
     any_store: EmbeddedStore | RemoteStore, tmp_path: Path, catalogue: Catalogue
 ) -> None:
@@ -53,6 +85,18 @@ def test_the_built_graph_passes_shacl_and_a_broken_one_does_not(
     report = validate(any_store)
     assert not report.conforms
     assert "atl:category must name a platform garment category" in report.text()
+
+
+def test_a_retailer_concept_with_two_labels_does_not_conform(
+    any_store: EmbeddedStore | RemoteStore, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    build_graph(any_store, *catalogue, workdir=tmp_path)
+    any_store.update(
+        "INSERT DATA { GRAPH <https://w3id.org/atelier/graph/scheme/retailer/demo> { "
+        "<https://w3id.org/atelier/id/retailer/demo/category/tees> "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "TEES" } }'
+    )
+    assert "a retailer concept has one preferred label" in validate(any_store).text()
 
 
 def test_export_writes_parseable_nquads(
