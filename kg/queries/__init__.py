@@ -1,7 +1,10 @@
 """Analyst queries (``*.rq``), bundled with the package and run by ``atelier kg query``.
 
-A query's free variables can be bound from outside: :func:`bind` appends a SPARQL ``VALUES``
-clause, which every SPARQL 1.1 store supports (no string splicing into the query body).
+A query's free variables can be bound from outside: :func:`bind` adds a SPARQL ``VALUES``
+block, which every SPARQL 1.1 store supports (the values are never spliced into the pattern's
+text): at the start of the query's pattern where that gives the same answer
+(:mod:`kg.prebinding`), so the store starts from the bound values, and otherwise as a
+trailing clause.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+
+from kg.prebinding import pattern_start
 
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -31,9 +36,10 @@ def load(name: str) -> str:
 
 
 def bind(query: str, bindings: dict[str, str]) -> str:
-    """``query`` with a trailing ``VALUES`` clause binding variables to values.
+    """``query`` with a ``VALUES`` block binding variables to values.
 
-    Values written ``<...>`` are IRIs, anything else a plain string literal.
+    Values written ``<...>`` are IRIs, anything else a plain string literal. The block goes
+    where :func:`kg.prebinding.pattern_start` says it keeps the answer, else at the end.
 
     Raises:
         ValueError: For a variable name that is not a SPARQL variable.
@@ -45,7 +51,11 @@ def bind(query: str, bindings: dict[str, str]) -> str:
             raise ValueError(f"not a SPARQL variable name: {name!r}")
     variables = " ".join(f"?{name}" for name in bindings)
     values = " ".join(_term(value) for value in bindings.values())
-    return f"{query.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
+    block = f"VALUES ({variables}) {{ ({values}) }}"
+    start = pattern_start(query, bindings)
+    if start is None:
+        return f"{query.rstrip()}\n{block}\n"
+    return f"{query[:start]}\n  {block}{query[start:]}"
 
 
 def _term(value: str) -> str:
