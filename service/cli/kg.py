@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -31,13 +32,14 @@ from kg.validation import validate as validate_graph
 from kg.worker import WorkerConfig
 from service.cli.context import state
 from service.cli.output import RichProgress, console, out
+from service.errors import StoreError
 from service.graph.mining import (
     LearnAlongside,
     LearnReport,
     PendingPurchases,
     learn_complements,
 )
-from service.graph.stage import build_from_catalogue
+from service.graph.stage import build_from_catalogue, refresh_tagged, worth_refreshing
 from service.graph.stores import GraphError, open_graph_store, remote_config
 from service.settings import Settings
 
@@ -99,6 +101,44 @@ def _graph(ctx: typer.Context) -> Iterator[EmbeddedStore | RemoteStore]:
         yield store
     except (GraphStoreError, SyntaxError, OSError, ValueError, KeyError) as exc:
         raise GraphError(str(exc).strip("'\"")) from exc
+    finally:
+        store.close()
+
+
+def refresh_after_tagging(settings: Settings, engine: Engine, article_ids: list[int]) -> None:
+    """Bring a built graph up to date with a tag run's new results, said on stderr.
+
+    Without a graph there is nothing to do (``atelier kg build`` reads the tags); with many
+    articles newly tagged a rebuild is the faster way, and only said; a store held by a
+    running server is left as it is, with a warning (the tags are stored either way).
+
+    Raises:
+        GraphError: If the store fails while it is being refreshed.
+    """
+    if not article_ids or (not settings.sparql_query_url and not settings.graph_path.exists()):
+        return
+    rebuild = "`atelier kg build` brings the graph up to date"
+    if not worth_refreshing(engine, len(article_ids)):
+        console.print(f"graph: {len(article_ids):,} articles newly tagged; {rebuild}")
+        return
+    try:
+        store = open_graph_store(settings)
+    except StoreError as exc:
+        console.print(f"[yellow]graph: not refreshed ({exc}); the tags are stored, {rebuild}")
+        return
+    try:
+        if not store.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"):
+            return  # an empty store: never built
+        started = time.perf_counter()
+        refreshed = refresh_tagged(engine, store, article_ids)
+        console.print(
+            f"graph: the facts of {refreshed.articles:,} newly tagged articles replaced and "
+            f"{refreshed.colours.names:,} retailer colour names linked again in "
+            f"{time.perf_counter() - started:.1f} s",
+            highlight=False,
+        )
+    except (GraphStoreError, OSError) as exc:
+        raise GraphError(f"the graph was not refreshed after tagging: {exc}; {rebuild}") from exc
     finally:
         store.close()
 

@@ -16,6 +16,7 @@ import typer
 from sqlalchemy import Engine
 
 from service.cli.context import state
+from service.cli.kg import refresh_after_tagging
 from service.cli.output import RichProgress, out
 from service.errors import ConfigurationError
 from service.settings import Settings
@@ -46,7 +47,11 @@ def tag(
     workers: Workers = 2,
     model: Model = None,
 ) -> None:
-    """Tag every catalogue article with a photo (colours + attributes); skips up-to-date ones."""
+    """Tag every catalogue article with a photo (colours + attributes); skips up-to-date ones.
+
+    A built graph gets the new results too (a few articles at a time; after many, `atelier kg
+    build`).
+    """
     settings = state(ctx).settings
     tagger = Tagger.load(model_folder(settings.atelier_home, model))
     engine = state(ctx).engine()
@@ -58,6 +63,7 @@ def tag(
             lambda done, total: progress.stage("tag photos", done, total),
         )  # fmt: skip
     out.print_json(json.dumps(summary.to_dict()))
+    refresh_after_tagging(settings, engine, summary.tagged_articles)
 
 
 def tag_images(

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from kg.build import BuildConfig, BuildReport, Learner
+from kg.colour_links import ColourLinkReport, learn_colour_links
 from kg.loading import build_graph, update_articles
 from kg.records import SalesRecord
 from kg.store import GraphStore
 from service.graph.records import read_articles, read_sales, read_vision
+from service.store.models import Article
+
+#: The largest share of the catalogue refreshed article by article after tagging; beyond it a
+#: whole rebuild (``atelier kg build``) is the faster way, and it mines the purchases again.
+REFRESH_SHARE = 0.1
+#: Store ids per lookup of the articles' external ids (well under SQLite's bound-variable cap).
+_LOOKUP_BATCH = 5_000
 
 
 def build_from_catalogue(
@@ -53,3 +62,38 @@ def refresh_articles(
     articles = list(read_articles(engine, external_ids))
     sales = read_sales(engine, external_ids)
     return update_articles(store, articles, sales, read_vision(engine, external_ids))
+
+
+@dataclass(frozen=True)
+class TagRefresh:
+    """What bringing a built graph up to date with new vision results did."""
+
+    articles: int
+    build: BuildReport
+    colours: ColourLinkReport
+
+
+def refresh_tagged(engine: Engine, store: GraphStore, article_ids: Collection[int]) -> TagRefresh:
+    """Replace the graph facts of newly tagged articles and link the colour names again.
+
+    Args:
+        engine: The catalogue store.
+        store: A built graph.
+        article_ids: The tagged articles' store ids.
+    """
+    ids = sorted(article_ids)
+    external: list[str] = []
+    with engine.connect() as connection:
+        for start in range(0, len(ids), _LOOKUP_BATCH):
+            chunk = ids[start : start + _LOOKUP_BATCH]
+            query = select(Article.external_id).where(Article.id.in_(chunk))
+            external += connection.execute(query).scalars()
+    build = refresh_articles(engine, store, external)
+    return TagRefresh(len(external), build, learn_colour_links(store))
+
+
+def worth_refreshing(engine: Engine, tagged: int) -> bool:
+    """Whether ``tagged`` articles are few enough to refresh one by one (:data:`REFRESH_SHARE`)."""
+    with engine.connect() as connection:
+        articles = int(connection.execute(select(func.count()).select_from(Article)).scalar_one())
+    return 0 < tagged <= REFRESH_SHARE * articles

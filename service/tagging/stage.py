@@ -48,6 +48,8 @@ class TagSummary:
     failed: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    tagged_articles: list[int] = field(default_factory=list)
+    """Store ids of the articles whose results were stored (not in :meth:`to_dict`)."""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (first 20 errors)."""
@@ -122,6 +124,7 @@ def tag_catalogue(
                 stored.append(TaggedArticle(article, str(work.path), size, vision))
         write_results(engine, stored)
         summary.tagged += len(stored)
+        summary.tagged_articles += [tagged.article_id for tagged in stored]
         done += len(batch)
         if progress is not None:
             progress(done, len(todo))

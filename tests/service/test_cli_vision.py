@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +14,18 @@ from PIL import Image, ImageDraw
 from sqlalchemy import insert
 from typer.testing import CliRunner, Result
 
+from kg.namespaces import ATL, article_iri
+from kg.store import EmbeddedStore
 from service.cli import app
 from service.settings import Settings
-from service.store import Article, ProductImage, Style, create_store_engine, upgrade
+from service.store import (
+    Article,
+    ArticleAttributes,
+    ProductImage,
+    Style,
+    create_store_engine,
+    upgrade,
+)
 from service.tagging.home import color_namer_in_use
 from service.tagging.results import load_vision_results
 from vision.color_namer import DEFAULT_MODEL, ColorNamer, namer_version
@@ -189,6 +199,60 @@ def test_tag_stores_results_and_skips_up_to_date_articles(
         "+" + namer_version(retrained)
     )
     retrained.unlink()
+    engine.dispose()
+
+
+def test_tag_brings_a_built_graph_up_to_date_and_warns_when_a_server_holds_it(
+    trained: tuple[Path, Path, list[dict[str, str]]], tmp_path: Path
+) -> None:
+    source, world, rows = trained
+    home = tmp_path / "home"
+    shutil.copytree(source / "vision", home / "vision", symlinks=True)
+    settings = Settings(atelier_home=home)
+    engine = create_store_engine(settings.catalogue_url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(Style), [{"catalogue": "demo", "style_code": "S"}])
+        connection.execute(insert(Article), [{"external_id": r["article_id"], "style_id": 1}
+                                             for r in rows])  # fmt: skip
+        feed = {"view": "retailer", "source": "demo", "data": {"category": "Knitwear"}}
+        feeds = [{"article_id": i + 1, **feed} for i in range(len(rows))]
+        connection.execute(insert(ArticleAttributes), feeds)
+        photo = {"width": 64, "height": 96, "byte_size": 1}
+        images = [{"article_id": i + 1, "path": str(world / "images" / f"{r['article_id']}.jpg"),
+                   **photo} for i, r in enumerate(rows[:6])]  # fmt: skip
+        connection.execute(insert(ProductImage), images)
+    assert run(home, "kg", "build").exit_code == 0
+
+    def vision_colours(row: int = 0) -> int:
+        store = EmbeddedStore(settings.graph_path)
+        try:
+            found = store.select(
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { "
+                f"<{article_iri(rows[row]['article_id'])}> <{ATL.hasColour}> ?c }} }}"
+            )
+        finally:
+            store.close()
+        return int(found[0]["n"])
+
+    assert vision_colours() == 0
+    # a server holds the store: the tags are stored, the graph is left with a warning
+    held = EmbeddedStore(settings.graph_path)
+    first = run(home, "tag", "--limit", "2", "--workers", "1")
+    held.close()
+    said = " ".join(first.output.split())
+    assert first.exit_code == 0, first.output
+    assert "graph: not refreshed" in said and "`atelier kg build` brings the graph" in said
+    assert vision_colours() == 0
+
+    second = run(home, "tag", "--workers", "1")  # the other 4 (6 of 120 articles: refreshed)
+    assert second.exit_code == 0, second.output
+    assert "the facts of 4 newly tagged articles replaced" in " ".join(second.output.split())
+    assert json.loads(second.stdout[second.stdout.index("{") :])["tagged"] == 4
+    assert vision_colours(5) > 0
+    assert vision_colours() == 0  # rows[0] was in the first, held run: a rebuild catches it
+    assert run(home, "kg", "build").exit_code == 0
+    assert vision_colours() > 0
     engine.dispose()
 
 
