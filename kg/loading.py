@@ -26,11 +26,17 @@ DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{
 }}"""
 
 # Retailer concepts are the subjects of atl:articleCount (kg.crosswalk writes one per concept).
+PROV_GENERATED = "http://www.w3.org/ns/prov#generatedAtTime"
+
 _KNOWN_CONCEPTS = f"""
 SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?c <{ATL.articleCount}> ?n }} }}"""
 
 _CONCEPTS_OF = f"""
 SELECT DISTINCT ?c WHERE {{ VALUES ?a {{ %s }} GRAPH ?g {{ ?a <{ATL.retailerConcept}> ?c }} }}"""
+
+_RESTAMP = f"""
+DELETE {{ GRAPH <{GRAPH}meta> {{ ?g <{PROV_GENERATED}> ?t }} }}
+WHERE {{ VALUES ?g {{ %s }} GRAPH <{GRAPH}meta> {{ ?g <{PROV_GENERATED}> ?t }} }}"""
 
 # The count goes to the graph that states the concept (its scheme's); a count stated more
 # than once is replaced by one.
@@ -93,8 +99,9 @@ def update_articles(
     """Replace the facts of some articles (new, changed or re-tagged) without a rebuild.
 
     Every statement about the articles (and the nodes hanging off them: colours, tags, sales
-    figures) is deleted from every source graph, then their facts are written again. Concepts
-    and mappings of new retailer labels are added; existing ones are left as they are, but the
+    figures) is deleted from every source graph, then their facts are written again, and the
+    graphs written to get the update's time as their ``prov:generatedAtTime``. Concepts and
+    mappings of new retailer labels are added; existing ones are left as they are, but the
     article counts of every concept the articles had or have now are counted again.
     """
     vision = list(vision)
@@ -107,6 +114,9 @@ def update_articles(
         articles, sales, vision, buffer, config, vocabulary=False, known_concepts=known
     )
     started = time.perf_counter()
+    if report.graphs:  # the graphs it wrote to get the update's time, not a second one
+        graphs = " ".join(f"<{graph}>" for graph in sorted(report.graphs))
+        store.update(_RESTAMP % graphs)
     store.add_nquads(buffer.getvalue().splitlines(keepends=True))
     recount_concepts(store, sorted(touched | _concepts_of(store, ids)))
     report.load_seconds = time.perf_counter() - started

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
+from kg.build import BuildConfig
 from kg.loading import build_graph, update_articles
 from kg.namespaces import article_iri
 from kg.records import ArticleRecord, FeedRecord, SalesRecord, VisionRecord
@@ -70,6 +72,24 @@ def test_an_incremental_update_counts_the_concepts_again_and_keeps_one_label(
     assert (after["Tees"], after["Skirts"], after["Stripe"]) == ("1", "1", "0")
     assert len(any_store.select(COUNTS)) == len(after)  # one label and one count each
     assert validate(any_store).conforms
+
+
+def test_an_incremental_update_gives_the_graphs_it_wrote_its_own_time(
+    any_store: EmbeddedStore | RemoteStore, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    stamps = """SELECT ?g ?t WHERE { GRAPH <https://w3id.org/atelier/graph/meta> {
+      ?g <http://www.w3.org/ns/prov#generatedAtTime> ?t } }"""
+    build_graph(any_store, *catalogue, BuildConfig(built_at=datetime(2026, 1, 1, tzinfo=UTC)))
+    built = {row["g"]: row["t"] for row in any_store.select(stamps)}
+    update_articles(
+        any_store, catalogue[0][1:2], config=BuildConfig(built_at=datetime(2026, 2, 1, tzinfo=UTC))
+    )
+    rows = any_store.select(stamps)
+    now = {row["g"]: row["t"] for row in rows}
+    assert len(rows) == len(now) == len(built)  # one time per graph
+    retailer = "https://w3id.org/atelier/graph/retailer/demo"
+    assert (built[retailer][:7], now[retailer][:7]) == ("2026-01", "2026-02")
+    assert now["https://w3id.org/atelier/graph/manufacturer/demo"].startswith("2026-01")
 
 
 def test_the_built_graph_passes_shacl_and_a_broken_one_does_not(
