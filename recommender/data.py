@@ -16,8 +16,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recommender.feedformat import header_separator, parse_timestamps
+
 #: Columns of the generic interactions CSV; only the first two are required.
 CSV_COLUMNS = ("user_id", "item_id", "timestamp", "event_type", "quantity")
+#: The kinds of event a feed may hold (a missing kind is a purchase).
+EVENT_TYPES = ("cart", "purchase", "return", "view")
 
 
 class Vocabulary:
@@ -93,6 +97,13 @@ class Interactions:
         """The time of the newest event."""
         return pd.Timestamp(self.frame["timestamp"].max())
 
+    def unknown_event_types(self) -> dict[str, int]:
+        """Rows per event type that is none of :data:`EVENT_TYPES` (such rows count for
+        nothing: not as purchases, nor in any model's weights).
+        """
+        counts = self.frame["event_type"].value_counts(sort=False)
+        return {str(k): int(n) for k, n in counts.items() if n and k not in EVENT_TYPES}
+
     def purchases(self) -> pd.DataFrame:
         """Only the purchase events."""
         return self.frame[self.frame["event_type"] == "purchase"]
@@ -109,7 +120,8 @@ class Interactions:
 def normalise_frame(frame: pd.DataFrame) -> Interactions:
     """Fill the optional columns with their defaults and fix dtypes.
 
-    Missing timestamps become one common instant (no decay, ordering by file order); a missing
+    Timestamps are ISO 8601 or Unix epoch numbers (:mod:`recommender.feedformat`). Missing
+    timestamps become one common instant (no decay, ordering by file order); a missing
     event_type means purchase; a missing quantity means 1.
 
     Raises:
@@ -120,7 +132,7 @@ def normalise_frame(frame: pd.DataFrame) -> Interactions:
         raise ValueError(f"interactions lack column(s) {sorted(missing)}")
     data = pd.DataFrame({"user_id": _ids(frame["user_id"]), "item_id": _ids(frame["item_id"])})
     stamps = frame["timestamp"] if "timestamp" in frame else pd.Series("1970-01-01", frame.index)
-    data["timestamp"] = pd.to_datetime(stamps, utc=True, format="mixed").dt.tz_localize(None)
+    data["timestamp"] = parse_timestamps(stamps)
     kinds = frame["event_type"] if "event_type" in frame else pd.Series("purchase", frame.index)
     data["event_type"] = _kinds(kinds)
     quantity = frame["quantity"] if "quantity" in frame else pd.Series(1, frame.index)
@@ -156,9 +168,19 @@ def _kinds(column: pd.Series) -> pd.Categorical:
 
 
 def read_interactions(path: Path) -> Interactions:
-    """Read a generic interactions CSV (``user_id,item_id[,timestamp][,event_type][,quantity]``)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    """Read a generic interactions CSV (``user_id,item_id[,timestamp][,event_type][,quantity]``),
+    separated by commas, tabs, semicolons or bars (:func:`csv_separator`).
+    """
+    frame = pd.read_csv(
+        path, sep=csv_separator(path), dtype=str, keep_default_na=False, na_values=[""]
+    )
     return normalise_frame(frame)
+
+
+def csv_separator(path: Path) -> str:
+    """The field separator of a CSV file (:func:`recommender.feedformat.header_separator`)."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        return header_separator(handle.readline())
 
 
 def event_weights(

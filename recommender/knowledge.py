@@ -16,6 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from recommender.data import csv_separator
+
 #: Item-table columns that name relations (the rest are ignored); "article_id"/"item_id" is the key.
 KNOWN_RELATIONS = (
     "style",
@@ -251,7 +253,7 @@ def read_knowledge(items_csv: Path | None, categories_csv: Path | None = None) -
     facts: dict[str, dict[str, tuple[str, ...]]] = {}
     if items_csv is not None:
         with items_csv.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
+            reader = csv.DictReader(handle, delimiter=csv_separator(items_csv))
             columns = relation_columns(reader.fieldnames or ())
             for row in reader:
                 key = (row.get("item_id") or row.get("article_id") or "").strip()
@@ -261,5 +263,6 @@ def read_knowledge(items_csv: Path | None, categories_csv: Path | None = None) -
     complements: dict[str, tuple[str, ...]] = {}
     if categories_csv is not None:
         with categories_csv.open(newline="", encoding="utf-8") as handle:
-            rules, complements = rules_from_rows(csv.DictReader(handle))
+            rows = csv.DictReader(handle, delimiter=csv_separator(categories_csv))
+            rules, complements = rules_from_rows(rows)
     return TableKnowledge(facts=facts, rules=rules, complement_map=complements)

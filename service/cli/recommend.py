@@ -188,13 +188,32 @@ def _inputs(
         if path is not None and not path.is_file():
             raise EvaluationError(f"{path} does not exist")
     try:
-        split = fixed_split(read_interactions(train_csv), read_interactions(test_csv))
+        train, test = read_interactions(train_csv), read_interactions(test_csv)
         knowledge = read_knowledge(items_csv, categories_csv)
     except (ValueError, KeyError, UnicodeDecodeError) as exc:
         raise EvaluationError(f"cannot read the evaluation files: {exc}") from exc
+    for path, data in ((train_csv, train), (test_csv, test)):
+        _warn_unknown_event_types(path, data.unknown_event_types())
+    split = fixed_split(train, test)
     if split.train.frame.empty or split.test.empty:
         raise EvaluationError("the training file or the test file holds no purchases")
     return split, knowledge
+
+
+def _warn_unknown_event_types(path: Path, unknown: dict[str, int]) -> None:
+    """Say which rows of an evaluation file count for nothing, and why (on stderr)."""
+    from recommender.data import EVENT_TYPES
+
+    if unknown:
+        kinds = ", ".join(
+            f"{kind!r} ({rows:,} row{'' if rows == 1 else 's'})"
+            for kind, rows in sorted(unknown.items())
+        )
+        console.print(
+            f"[yellow]{path}: event types {kinds} are not one of {', '.join(EVENT_TYPES)}; "
+            "those rows are left out",
+            highlight=False,
+        )
 
 
 def _print_runs(runs: list[Run], k: int) -> None:

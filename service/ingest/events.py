@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from recommender.feedformat import epoch_datetime
 from service.ingest.catalogue import EventColumns
 from service.ingest.keys import (
     OccurrenceCounter,
@@ -43,11 +44,15 @@ Columns = tuple[int, int, int | None, int | None, int | None, int | None, int | 
 
 @lru_cache(maxsize=8192)
 def parse_timestamp(text: str) -> datetime:
-    """Parse an ISO 8601 date or date-time; aware values are converted to naive UTC.
+    """Parse an ISO 8601 date or date-time, or a Unix epoch number (seconds to nanoseconds,
+    :mod:`recommender.feedformat`); aware values are converted to naive UTC.
 
     Raises:
-        ValueError: ``text`` is not ISO 8601.
+        ValueError: ``text`` is neither.
     """
+    epoch = epoch_datetime(text)
+    if epoch is not None:
+        return epoch
     value = datetime.fromisoformat(text.strip())
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
@@ -286,7 +291,7 @@ class EventBuilder:
         try:
             time = parse_timestamp(text)
         except ValueError:
-            return f"timestamp {text!r} is not an ISO 8601 date or date-time"
+            return f"timestamp {text!r} is not ISO 8601 nor a Unix epoch number"
         day = time.date()
         return _Moment(day, time.isoformat(), day_prefix(day), self.timestamp_param(time))
 

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from recommender.feedformat import header_separator
 from service.errors import MissingFileError, SchemaError
 from service.ingest.report import BadRow
 
@@ -97,6 +98,8 @@ class TableReader:
         self.on_bad_row = on_bad_row
         self.chunk_rows = chunk_rows
         self.is_parquet = path.suffix.lower() == ".parquet"
+        self.separator = ","
+        """The CSV file's field separator, told by its header (a comma, tab, semicolon or bar)."""
         self.columns = self._parquet_columns() if self.is_parquet else self._csv_columns()
         missing = [c for c in required if c not in self.columns]
         if missing:
@@ -133,7 +136,8 @@ class TableReader:
             header = first.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise SchemaError(f"{self.path}, line 1: header is not valid UTF-8 ({exc})") from exc
-        fields = next(csv.reader([header]), [])
+        self.separator = header_separator(header)
+        fields = next(csv.reader([header], delimiter=self.separator), [])
         columns = tuple(f.strip() for f in fields)
         if not columns or not any(columns):
             raise SchemaError(f"{self.path}: empty file or empty header line")
@@ -148,7 +152,7 @@ class TableReader:
         names = list(self.columns)
         block_bytes = max(1 << 16, self.chunk_rows * 100)
         read = pacsv.ReadOptions(column_names=names, use_threads=False)
-        parse = pacsv.ParseOptions(newlines_in_values=True)
+        parse = pacsv.ParseOptions(delimiter=self.separator, newlines_in_values=True)
         convert = pacsv.ConvertOptions(
             column_types={c: pa.string() for c in names}, strings_can_be_null=False
         )
@@ -190,7 +194,8 @@ class TableReader:
                 whole.seek(start)
             raw = part or whole
             base = start if part is not None and start is not None else 0
-            reader = csv.reader(_decoded_lines(raw, bad_lines, first_line=first_line))
+            lines_read = _decoded_lines(raw, bad_lines, first_line=first_line)
+            reader = csv.reader(lines_read, delimiter=self.separator)
             rows: list[list[Value]] = []
             lines: list[int] = []
             last = first_line - 1

@@ -40,6 +40,21 @@ def test_minimal_csv_defaults_to_purchases(tmp_path: Path) -> None:
     assert frame.loc[0, "event_type"] == "purchase" and frame.loc[0, "quantity"] == 1
 
 
+def test_epoch_timestamps_are_read_as_times(tmp_path: Path) -> None:
+    path = tmp_path / "i.csv"
+    path.write_text("user_id,item_id,timestamp\nu,a,1600000000\nu,b,1600086400000\n")
+    stamps = read_interactions(path).frame["timestamp"]
+    assert [str(t) for t in stamps] == ["2020-09-13 12:26:40", "2020-09-14 12:26:40"]
+
+
+@pytest.mark.parametrize("separator", ["\t", ";", "|"])
+def test_other_separators_are_told_by_the_header(tmp_path: Path, separator: str) -> None:
+    path = tmp_path / "i.tsv"
+    path.write_text(f"user_id{separator}item_id\nu{separator}a, b\n")
+    frame = read_interactions(path).frame
+    assert frame.loc[0, "item_id"] == "a, b"  # a comma inside a field is only text
+
+
 def test_missing_columns_are_an_error() -> None:
     with pytest.raises(ValueError, match="user_id"):
         normalise_frame(pd.DataFrame({"item_id": ["a"]}))

@@ -27,6 +27,19 @@ def _write(path: Path, rows: list[str]) -> Path:
     return path
 
 
+def _evaluate(
+    folder: Path, train: list[str], test: list[str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    """``atelier evaluate --k 5 --model als`` on the rows given, metrics to ``folder/m.json``."""
+    return atelier(
+        "evaluate",
+        *("--train", str(_write(folder / "train.txt", train))),
+        *("--test", str(_write(folder / "test.txt", test))),
+        *("--k", "5", "--model", "als", "--out", str(folder / "m.json"), *args),
+        home=folder,
+    )
+
+
 def test_evaluate_on_files_writes_metrics_and_lists(tmp_path: Path) -> None:
     train = ["user_id,item_id,timestamp"] + [
         f"{u:03d},{(u * 3 + d) % 7:04d},2024-01-{d + 1:02d}" for u in range(8) for d in range(4)
@@ -37,23 +50,8 @@ def test_evaluate_on_files_writes_metrics_and_lists(tmp_path: Path) -> None:
         "001,0006,2024-02-01",
         "999,0001,2024-02-01",
     ]
-    result = atelier(
-        "evaluate",
-        "--train",
-        str(_write(tmp_path / "train.csv", train)),
-        "--test",
-        str(_write(tmp_path / "test.csv", test)),
-        "--k",
-        "5",
-        "--model",
-        "popularity",
-        "--model",
-        "als",
-        "--out",
-        str(tmp_path / "m.json"),
-        "--recs-out",
-        str(tmp_path / "recs.csv"),
-        home=tmp_path,
+    result = _evaluate(
+        tmp_path, train, test, "--model", "popularity", "--recs-out", str(tmp_path / "recs.csv")
     )
     assert result.returncode == 0, result.stderr
     metrics = json.loads((tmp_path / "m.json").read_text())
@@ -116,3 +114,38 @@ def test_evaluate_compares_every_model_by_default_on_untimed_rows(tmp_path: Path
     assert "- ranker: no timestamps: labels are a random hold-out" in result.stdout
     notes = metrics["ranker"]["notes"]
     assert any(n.startswith("no category in the item attributes") for n in notes)
+
+
+def _without_times(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_times(v) for k, v in value.items() if "seconds" not in k}
+    return value
+
+
+def test_tab_separated_files_with_epoch_times_evaluate_like_csv_with_dates(
+    tmp_path: Path,
+) -> None:
+    days = [f"2024-01-{d + 1:02d}" for d in range(4)]
+    epochs = [str(1_704_067_200 + d * 86_400) for d in range(4)]  # the same days, in seconds
+    rows = [(f"{u:03d}", f"{(u * 3 + d) % 7:04d}", d) for u in range(8) for d in range(4)]
+    test = ["000,0005,2024-02-01", "001,0006,2024-02-01"]
+    results = []
+    for name, times, sep in (("dates", days, ","), ("epochs", epochs, "\t")):
+        train = ["user_id,item_id,timestamp,event_type"] + [
+            f"{u},{i},{times[d]},purchase" for u, i, d in rows
+        ]
+        train.append(f"000,0006,{times[0]},wishlist")  # a kind the feed format does not know
+        folder = tmp_path / name
+        folder.mkdir()
+        tsv = [line.replace(",", sep) for line in train]
+        test_rows = ["user_id,item_id,timestamp", *test]
+        if sep != ",":
+            test_rows = [
+                r.replace(",", sep).replace("2024-02-01", "1706745600000") for r in test_rows
+            ]
+        result = _evaluate(folder, tsv, test_rows)
+        assert result.returncode == 0, result.stderr
+        assert "event types 'wishlist' (1 row) are not one of" in " ".join(result.stderr.split())
+        results.append(_without_times(json.loads((folder / "m.json").read_text())))
+    assert results[0] == results[1]
+    assert results[0]["als"]["all"]["users"] == 2  # type: ignore[index]

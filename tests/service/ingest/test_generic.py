@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from ingest_samples import count, photo, snapshot, write
 from sqlalchemy import Engine, select
@@ -122,6 +124,59 @@ u3,A2,,,,
     assert rows[1][2].isoformat() == "2024-03-01T09:05:00"  # converted to UTC
 
 
+def test_epoch_timestamps_are_stored_as_the_same_moments_as_iso_ones(
+    ingest: Ingest, engine: Engine, items: Path, tmp_path: Path
+) -> None:
+    ingest(lambda c: ingest_items(c, items, "shop"))
+    epoch = write(
+        tmp_path / "epoch.csv",
+        "user_id,item_id,timestamp\nu1,A1,1600000000\nu1,A2,1600000000500\nu2,B1,20200914\n",
+    )
+
+    report = ingest(lambda c: ingest_generic_interactions(c, epoch, "shop"))
+
+    assert report.bad_row_count == 0
+    with engine.connect() as connection:
+        times = connection.execute(select(Event.occurred_at).order_by(Event.id)).scalars().all()
+    assert [t.isoformat() for t in times] == [
+        "2020-09-13T12:26:40",
+        "2020-09-13T12:26:40.500000",
+        "2020-09-14T00:00:00",
+    ]
+
+
+def test_integer_epoch_columns_of_parquet_files_are_times(
+    ingest: Ingest, engine: Engine, items: Path, tmp_path: Path
+) -> None:
+    ingest(lambda c: ingest_items(c, items, "shop"))
+    path = tmp_path / "events.parquet"
+    table = {"user_id": ["u1", "u2"], "item_id": ["A1", "B1"], "timestamp": [1_600_000_000] * 2}
+    pq.write_table(pa.table(table), path)
+
+    report = ingest(lambda c: ingest_generic_interactions(c, path, "shop"))
+
+    assert report.bad_row_count == 0
+    with engine.connect() as connection:
+        times = connection.execute(select(Event.occurred_at)).scalars().all()
+    assert [t.isoformat() for t in times] == ["2020-09-13T12:26:40"] * 2
+
+
+@pytest.mark.parametrize("separator", ["\t", ";"])
+def test_tab_and_semicolon_separated_files_are_read_like_csv(
+    ingest: Ingest, engine: Engine, items: Path, tmp_path: Path, separator: str
+) -> None:
+    ingest(lambda c: ingest_items(c, items, "shop"))
+    rows = ["user_id,item_id,timestamp,quantity", "u1,A1,2024-01-01,2", "u2,B1,2024-01-02,1"]
+    events = write(tmp_path / "e.txt", "".join(r.replace(",", separator) + "\n" for r in rows))
+
+    report = ingest(lambda c: ingest_generic_interactions(c, events, "shop"))
+
+    assert report.bad_row_count == 0 and report.counts("events").written == 2
+    with engine.connect() as connection:
+        stored = connection.execute(select(Event.quantity).order_by(Event.id)).scalars().all()
+    assert stored == [2, 1]
+
+
 def test_resent_event_id_is_recognised_even_if_other_fields_changed(
     ingest: Ingest, engine: Engine, items: Path, tmp_path: Path
 ) -> None:
@@ -145,7 +200,7 @@ def test_resent_event_id_is_recognised_even_if_other_fields_changed(
         ("u1,A1,2024-01-01,view,0", "quantity 0 is outside 1..10000"),
         ("u1,A1,2024-01-01,view,two", "quantity 'two' is not a whole number"),
         ("u1,,2024-01-01,view,1", "missing article id"),
-        ("u1,A1,yesterday,view,1", "timestamp 'yesterday' is not an ISO 8601"),
+        ("u1,A1,yesterday,view,1", "timestamp 'yesterday' is not ISO 8601 nor a Unix epoch"),
     ],
 )
 def test_bad_interaction_rows(

@@ -85,7 +85,7 @@ def test_article_ids_without_leading_zero_are_padded(
     ("line", "problem"),
     [
         ("2020-09-04,c1,0999999001,0.01,2", "unknown article '0999999001'"),
-        ("2020-13-45,c1,0108775015,0.01,2", "timestamp '2020-13-45' is not an ISO 8601"),
+        ("2020-13-45,c1,0108775015,0.01,2", "timestamp '2020-13-45' is not ISO 8601"),
         ("2020-09-04,c1,0108775015,cheap,2", "price 'cheap' is not a number"),
         ("2020-09-04,c1,0108775015,-1,2", "price '-1' is negative"),
         ("2020-09-04,,0108775015,0.01,2", "missing customer id"),
