@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recommender.feedformat import header_separator, parse_timestamps
+from recommender.feedformat import header_separator, parse_timestamps, plain_name
 
 #: Columns of the generic interactions CSV; only the first two are required.
 CSV_COLUMNS = ("user_id", "item_id", "timestamp", "event_type", "quantity")
@@ -169,12 +169,19 @@ def _kinds(column: pd.Series) -> pd.Categorical:
 
 def read_interactions(path: Path) -> Interactions:
     """Read a generic interactions CSV (``user_id,item_id[,timestamp][,event_type][,quantity]``),
-    separated by commas, tabs, semicolons or bars (:func:`csv_separator`).
+    separated by commas, tabs, semicolons or bars (:func:`csv_separator`); column names are
+    matched in their plain form (``User ID`` is ``user_id``).
     """
     frame = pd.read_csv(
         path, sep=csv_separator(path), dtype=str, keep_default_na=False, na_values=[""]
     )
-    return normalise_frame(frame)
+    plain = {name: plain_name(name) for name in frame.columns}
+    known = {
+        name: to
+        for name, to in plain.items()
+        if to in CSV_COLUMNS and name != to and to not in frame.columns
+    }
+    return normalise_frame(frame.rename(columns=known))
 
 
 def csv_separator(path: Path) -> str:

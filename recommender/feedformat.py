@@ -43,6 +43,13 @@ def header_separator(header: str) -> str:
     return best if counts[best] else ","
 
 
+def plain_name(column: str) -> str:
+    """A column name in the form Atelier's formats spell theirs: ``" User ID"`` is ``user_id``
+    (lower case, words joined by ``_``).
+    """
+    return "_".join(column.strip().lower().replace("-", " ").split())
+
+
 def epoch_seconds(values: np.ndarray) -> np.ndarray:
     """Epoch numbers in any of the units this module tells apart, as seconds (float64)."""
     values = np.asarray(values, dtype=np.float64)

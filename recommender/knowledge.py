@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from recommender.data import csv_separator
+from recommender.feedformat import plain_name
 
 #: Item-table columns that name relations (the rest are ignored); "article_id"/"item_id" is the key.
 KNOWN_RELATIONS = (
@@ -196,18 +197,37 @@ def declared_complements(knowledge: CatalogueKnowledge, category: str) -> tuple[
 #: Columns that carry a style code under another name; when present, a "style" column is taken
 #: to mean a fashion style ("casual") and read as the occasion instead.
 STYLE_CODE_COLUMNS = ("style_code", "product_code")
+#: Columns that name an item table's key, the first found wins.
+KEY_COLUMNS = ("item_id", "article_id")
+#: Other spellings of item-table columns, by their plain form (:func:`plain_column`).
+COLUMN_ALIASES = {"color": "colour", "basic_color": "basic_colour"}
+
+
+def plain_column(name: str) -> str:
+    """A column name as the item table's relations are spelled: ``"Basic Color"`` is
+    ``"basic_colour"`` (:func:`recommender.feedformat.plain_name`, then US spellings of colour).
+    """
+    plain = plain_name(name)
+    return COLUMN_ALIASES.get(plain, plain)
 
 
 def relation_columns(header: Sequence[str]) -> dict[str, str]:
-    """Column -> relation for an item table's header."""
-    columns = {name: name for name in header if name in KNOWN_RELATIONS}
-    code = next((name for name in STYLE_CODE_COLUMNS if name in header), None)
+    """Column -> relation for an item table's header (columns matched by :func:`plain_column`)."""
+    plain = {plain_column(name): name for name in reversed(header)}  # the first of a spelling
+    columns = {plain[name]: name for name in KNOWN_RELATIONS if name in plain}
+    code = next((plain[name] for name in STYLE_CODE_COLUMNS if name in plain), None)
     if code is not None:
-        columns.pop("style", None)
+        columns = {column: r for column, r in columns.items() if r != "style"}
         columns[code] = "style"
-        if "style" in header and "occasion" not in header:
-            columns["style"] = "occasion"
+        if "style" in plain and "occasion" not in plain:
+            columns[plain["style"]] = "occasion"
     return columns
+
+
+def key_column(header: Sequence[str]) -> str | None:
+    """The column of an item table that holds the item ids (:data:`KEY_COLUMNS`), if any."""
+    plain = {plain_column(name): name for name in reversed(header)}
+    return next((plain[name] for name in KEY_COLUMNS if name in plain), None)
 
 
 def facts_from_row(
@@ -252,17 +272,24 @@ def read_knowledge(items_csv: Path | None, categories_csv: Path | None = None) -
     """
     facts: dict[str, dict[str, tuple[str, ...]]] = {}
     if items_csv is not None:
-        with items_csv.open(newline="", encoding="utf-8") as handle:
+        # utf-8-sig: a byte-order mark (spreadsheet exports) is not part of the first name
+        with items_csv.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle, delimiter=csv_separator(items_csv))
-            columns = relation_columns(reader.fieldnames or ())
+            header = reader.fieldnames or ()
+            key_name = key_column(header)
+            if key_name is None:
+                raise ValueError(
+                    f"{items_csv}: no item_id column (found {', '.join(header) or 'none'})"
+                )
+            columns = relation_columns(header)
             for row in reader:
-                key = (row.get("item_id") or row.get("article_id") or "").strip()
+                key = (row.get(key_name) or "").strip()
                 if key:
                     facts[key] = facts_from_row(row, columns)
     rules: dict[str, Rule] = {}
     complements: dict[str, tuple[str, ...]] = {}
     if categories_csv is not None:
-        with categories_csv.open(newline="", encoding="utf-8") as handle:
+        with categories_csv.open(newline="", encoding="utf-8-sig") as handle:
             rows = csv.DictReader(handle, delimiter=csv_separator(categories_csv))
             rules, complements = rules_from_rows(rows)
     return TableKnowledge(facts=facts, rules=rules, complement_map=complements)

@@ -55,6 +55,15 @@ def test_other_separators_are_told_by_the_header(tmp_path: Path, separator: str)
     assert frame.loc[0, "item_id"] == "a, b"  # a comma inside a field is only text
 
 
+def test_column_names_are_matched_in_their_plain_form(tmp_path: Path) -> None:
+    path = tmp_path / "i.csv"
+    path.write_text("User ID,Item-ID, Timestamp ,Event Type\nu,a,2024-01-01,view\n")
+    frame = read_interactions(path).frame
+    assert (frame.loc[0, "user_id"], frame.loc[0, "item_id"]) == ("u", "a")
+    assert str(frame.loc[0, "timestamp"]) == "2024-01-01 00:00:00"
+    assert frame.loc[0, "event_type"] == "view"
+
+
 def test_missing_columns_are_an_error() -> None:
     with pytest.raises(ValueError, match="user_id"):
         normalise_frame(pd.DataFrame({"item_id": ["a"]}))

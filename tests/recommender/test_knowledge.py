@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from recommender.knowledge import CatalogueKnowledge, CategoryRule, read_knowledge
 
 
@@ -34,3 +36,21 @@ def test_tables_satisfy_the_protocols(tmp_path: Path) -> None:
 def test_items_without_attributes_work(tmp_path: Path) -> None:
     knowledge = read_knowledge(None, None)
     assert list(knowledge.items()) == [] and knowledge.category_rule("x") is None
+
+
+def test_items_tables_from_spreadsheets_keep_their_facts(tmp_path: Path) -> None:
+    # a byte-order mark, semicolons, capitals and US spelling, as a spreadsheet exports them
+    items = tmp_path / "items.csv"
+    items.write_bytes("\ufeffItem ID;Category;Basic Color;Color\nA1;coat;blue;Navy\n".encode())
+    assert read_knowledge(items).item_facts("A1") == {
+        "category": ("coat",),
+        "basic_colour": ("blue",),
+        "colour": ("Navy",),
+    }
+
+
+def test_an_items_table_without_an_id_column_is_an_error_naming_it(tmp_path: Path) -> None:
+    items = tmp_path / "items.csv"
+    items.write_text("sku,category\nA1,coat\n")
+    with pytest.raises(ValueError, match="no item_id column"):
+        read_knowledge(items)
