@@ -27,6 +27,10 @@ class BPRConfig:
     """Epochs of sampled triples."""
     seed: int = 0
     """Random seed."""
+    threads: int = 1
+    """Fitting threads (0: every core). implicit's threads update the shared vectors without
+    locks, so with more than one each fit of the same data differs; one keeps ``atelier
+    evaluate`` reproducible (split B: 3.9 s against 1.5 s on two cores)."""
     fold_in_regularization: float = 0.1
     """L2 penalty of the serving-time fold-in."""
 
@@ -56,6 +60,7 @@ class BPRRecommender(EmbeddingRecommender):
                 regularization=self.config.regularization,
                 iterations=self.config.iterations,
                 random_state=self.config.seed,
+                num_threads=self.config.threads,
             )
             model.fit(binary, show_progress=False)
         self.set_item_vectors(np.asarray(model.item_factors))

@@ -125,6 +125,14 @@ def test_a_refitted_model_keeps_nothing_of_its_last_fit(
 
 
 @pytest.mark.parametrize("name", names())
+def test_two_fits_of_the_same_data_score_alike(name: str, train: TrainingSet) -> None:
+    # an evaluation run again must print the same table
+    history = _row(train, ["A0", "C1"])
+    first, second = (_fitted(name, train).score(history)[0] for _ in range(2))
+    np.testing.assert_allclose(first, second, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", names())
 def test_recommend_is_ranked_distinct_and_skips_seen(name: str, train: TrainingSet) -> None:
     model = _fitted(name, train)
     history = _row(train, ["A0", "A1"])
