@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from service.cli.context import state
+from service.cli.kg import refresh_graph
 from service.cli.output import RichProgress, print_report
 from service.ingest import (
     IngestOptions,
@@ -51,6 +52,9 @@ def _run(
             progress,
         )
     print_report(report)
+    changed = sorted(report.changed_articles)
+    what = "articles the feed added or changed"
+    refresh_graph(state(ctx).settings, engine, changed, what=what, stored="the feed's rows")
 
 
 @app.command("hm")

@@ -39,7 +39,7 @@ from service.graph.mining import (
     PendingPurchases,
     learn_complements,
 )
-from service.graph.stage import build_from_catalogue, refresh_tagged, worth_refreshing
+from service.graph.stage import build_from_catalogue, refresh_changed, worth_refreshing
 from service.graph.stores import GraphError, open_graph_store, remote_config
 from service.settings import Settings
 
@@ -105,12 +105,21 @@ def _graph(ctx: typer.Context) -> Iterator[EmbeddedStore | RemoteStore]:
         store.close()
 
 
-def refresh_after_tagging(settings: Settings, engine: Engine, article_ids: list[int]) -> None:
-    """Bring a built graph up to date with a tag run's new results, said on stderr.
+def refresh_graph(
+    settings: Settings, engine: Engine, article_ids: list[int], what: str, stored: str
+) -> None:
+    """Bring a built graph up to date with some articles' new facts, said on stderr.
 
-    Without a graph there is nothing to do (``atelier kg build`` reads the tags); with many
-    articles newly tagged a rebuild is the faster way, and only said; a store held by a
-    running server is left as it is, with a warning (the tags are stored either way).
+    Without a graph there is nothing to do (``atelier kg build`` reads the store); with many
+    articles a rebuild is the faster way, and only said; a store held by a running server is
+    left as it is, with a warning (what changed is in the catalogue store either way).
+
+    Args:
+        settings: Where the graph is.
+        engine: The catalogue store.
+        article_ids: The articles' store ids.
+        what: The articles, in words ("newly tagged articles").
+        stored: What is stored whatever happens to the graph ("the tags").
 
     Raises:
         GraphError: If the store fails while it is being refreshed.
@@ -119,26 +128,26 @@ def refresh_after_tagging(settings: Settings, engine: Engine, article_ids: list[
         return
     rebuild = "`atelier kg build` brings the graph up to date"
     if not worth_refreshing(engine, len(article_ids)):
-        console.print(f"graph: {len(article_ids):,} articles newly tagged; {rebuild}")
+        console.print(f"graph: {len(article_ids):,} {what}; {rebuild}", highlight=False)
         return
     try:
         store = open_graph_store(settings)
     except StoreError as exc:
-        console.print(f"[yellow]graph: not refreshed ({exc}); the tags are stored, {rebuild}")
+        console.print(f"[yellow]graph: not refreshed ({exc}); {stored} are stored, {rebuild}")
         return
     try:
         if not store.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"):
             return  # an empty store: never built
         started = time.perf_counter()
-        refreshed = refresh_tagged(engine, store, article_ids)
+        refreshed = refresh_changed(engine, store, article_ids)
         console.print(
-            f"graph: the facts of {refreshed.articles:,} newly tagged articles replaced and "
+            f"graph: the facts of {refreshed.articles:,} {what} replaced and "
             f"{refreshed.colours.names:,} retailer colour names linked again in "
             f"{time.perf_counter() - started:.1f} s",
             highlight=False,
         )
     except (GraphStoreError, OSError) as exc:
-        raise GraphError(f"the graph was not refreshed after tagging: {exc}; {rebuild}") from exc
+        raise GraphError(f"the graph was not refreshed: {exc}; {rebuild}") from exc
     finally:
         store.close()
 

@@ -16,7 +16,7 @@ import typer
 from sqlalchemy import Engine
 
 from service.cli.context import state
-from service.cli.kg import refresh_after_tagging
+from service.cli.kg import refresh_graph
 from service.cli.output import RichProgress, out
 from service.errors import ConfigurationError
 from service.settings import Settings
@@ -63,7 +63,9 @@ def tag(
             lambda done, total: progress.stage("tag photos", done, total),
         )  # fmt: skip
     out.print_json(json.dumps(summary.to_dict()))
-    refresh_after_tagging(settings, engine, summary.tagged_articles)
+    refresh_graph(
+        settings, engine, summary.tagged_articles, what="newly tagged articles", stored="the tags"
+    )
 
 
 def tag_images(

@@ -16,8 +16,9 @@ from kg.store import GraphStore
 from service.graph.records import read_articles, read_sales, read_vision
 from service.store.models import Article
 
-#: The largest share of the catalogue refreshed article by article after tagging; beyond it a
-#: whole rebuild (``atelier kg build``) is the faster way, and it mines the purchases again.
+#: The largest share of the catalogue refreshed article by article (after tagging or a feed
+#: that changed articles); beyond it a whole rebuild (``atelier kg build``) is the faster way,
+#: and it mines the purchases again.
 REFRESH_SHARE = 0.1
 #: Store ids per lookup of the articles' external ids (well under SQLite's bound-variable cap).
 _LOOKUP_BATCH = 5_000
@@ -65,21 +66,24 @@ def refresh_articles(
 
 
 @dataclass(frozen=True)
-class TagRefresh:
-    """What bringing a built graph up to date with new vision results did."""
+class ArticleRefresh:
+    """What bringing a built graph up to date with some articles' new facts did."""
 
     articles: int
     build: BuildReport
     colours: ColourLinkReport
 
 
-def refresh_tagged(engine: Engine, store: GraphStore, article_ids: Collection[int]) -> TagRefresh:
-    """Replace the graph facts of newly tagged articles and link the colour names again.
+def refresh_changed(
+    engine: Engine, store: GraphStore, article_ids: Collection[int]
+) -> ArticleRefresh:
+    """Replace the graph facts of articles that were tagged, added or changed by a feed, and
+    link the retailers' colour names again.
 
     Args:
         engine: The catalogue store.
         store: A built graph.
-        article_ids: The tagged articles' store ids.
+        article_ids: The articles' store ids.
     """
     ids = sorted(article_ids)
     external: list[str] = []
@@ -89,11 +93,11 @@ def refresh_tagged(engine: Engine, store: GraphStore, article_ids: Collection[in
             query = select(Article.external_id).where(Article.id.in_(chunk))
             external += connection.execute(query).scalars()
     build = refresh_articles(engine, store, external)
-    return TagRefresh(len(external), build, learn_colour_links(store))
+    return ArticleRefresh(len(external), build, learn_colour_links(store))
 
 
-def worth_refreshing(engine: Engine, tagged: int) -> bool:
-    """Whether ``tagged`` articles are few enough to refresh one by one (:data:`REFRESH_SHARE`)."""
+def worth_refreshing(engine: Engine, changed: int) -> bool:
+    """Whether ``changed`` articles are few enough to refresh one by one (:data:`REFRESH_SHARE`)."""
     with engine.connect() as connection:
         articles = int(connection.execute(select(func.count()).select_from(Article)).scalar_one())
-    return 0 < tagged <= REFRESH_SHARE * articles
+    return 0 < changed <= REFRESH_SHARE * articles

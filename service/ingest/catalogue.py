@@ -19,7 +19,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Connection,
     Text,
     bindparam,
@@ -228,29 +227,42 @@ class CatalogueWriter:
         # keeps them for its duplicate check too, and 1.37M ids are 155 MB a copy
         given = {row["external_id"]: row["external_id"] for row in rows}
         ids.update({given.get(e, e): pk for e, pk in self.connection.execute(added)})
-        known = [
-            {"pk": ids[r["external_id"]], "new_style": r["style_id"], "new_name": r["name"]}
-            for r in rows
-            if r["external_id"] not in new_ids
-        ]
-        # Typed parameters: PostgreSQL cannot infer the type of "$1 IS NOT NULL" on its own.
-        new_name = bindparam("new_name", type_=Article.name.type)
-        new_style = bindparam("new_style", type_=Article.style_id.type)
+        # Read what is stored and update only what differs: the run then knows which articles
+        # changed, and an unchanged feed read again costs one read, not one update per row.
+        known = [r for r in rows if r["external_id"] not in new_ids]
+        query = select(Article.id, Article.name, Article.style_id)
+        stored = self._stored(query, Article.id, {ids[r["external_id"]] for r in known})
+        changes = []
+        for r in known:
+            pk = ids[r["external_id"]]
+            name, style = stored[pk]
+            wanted = (
+                name if r["name"] is None else r["name"],
+                style if r["style_id"] is None else r["style_id"],
+            )
+            if wanted != (name, style):
+                stored[pk] = wanted  # a feed that names an article twice: the last one wins
+                changes.append({"pk": pk, "new_name": wanted[0], "new_style": wanted[1]})
         changed = (
             update(Article)
             .where(Article.id == bindparam("pk"))
-            .where(
-                (cast(new_name, Text).is_not(None) & Article.name.is_distinct_from(new_name))
-                | (cast(new_style, BigInteger).is_not(None) & (Article.style_id != new_style))
-            )
-            .values(
-                name=func.coalesce(new_name, Article.name),
-                style_id=func.coalesce(new_style, Article.style_id),
-            )
+            .values(name=bindparam("new_name"), style_id=bindparam("new_style"))
         )
-        for batch in _batches(known):
+        for batch in _batches(changes):
             counts.written += self._update_count(changed, batch)
+        self.report.changed_articles.update(change["pk"] for change in changes)
+        self.report.changed_articles.update(ids[e] for e in new_ids)
         return new_ids
+
+    def _stored(self, query: Any, key: Any, keys: Iterable[int]) -> dict[int, Any]:
+        """What ``query`` reads for ``keys`` (its first column is ``key``): each key's other
+        columns, as a tuple when there are several; read in batches.
+        """
+        stored: dict[int, Any] = {}
+        for batch in _batches(sorted(keys)):
+            for pk, *values in self.connection.execute(query.where(key.in_(batch))):
+                stored[pk] = tuple(values) if len(values) > 1 else values[0]
+        return stored
 
     def _write_feed_records(
         self,
@@ -259,35 +271,43 @@ class CatalogueWriter:
         records: list[tuple[int, dict[str, Any]]],
         created: set[str],
     ) -> None:
-        table = ArticleAttributes.__table__
-        rows = [
-            {"article_id": pk, "view": view, "source": source, "data": data} for pk, data in records
-        ]
         counts = self.report.counts("article_attributes")
-        counts.read += len(rows)
-        for batch in _batches(rows):
+        counts.read += len(records)
+        # Records of articles created just now are new; only older ones may be stored already.
+        created_keys = {self.article_ids[e] for e in created}
+        older = {pk for pk, _ in records if pk not in created_keys}
+        query = select(ArticleAttributes.article_id, ArticleAttributes.data).where(
+            (ArticleAttributes.view == view) & (ArticleAttributes.source == source)
+        )
+        stored = self._stored(query, ArticleAttributes.article_id, older)
+        # An article named twice in one feed: a new record keeps the first, a stored one the last.
+        new: dict[int, dict[str, Any]] = {}
+        last: dict[int, dict[str, Any]] = {}
+        for pk, data in records:
+            if pk in stored:
+                last[pk] = data
+            else:
+                new.setdefault(pk, data)
+        changes = {pk: data for pk, data in last.items() if data != stored[pk]}
+        for records_batch in _batches(list(new.items())):
             counts.written += insert_ignore(
                 self.connection,
-                table,  # type: ignore[arg-type]
+                ArticleAttributes.__table__,  # type: ignore[arg-type]
                 ("article_id", "view", "source", "data"),
-                [(r["article_id"], view, source, _json(r["data"])) for r in batch],
+                [(pk, view, source, _json(data)) for pk, data in records_batch],
             )
         changed = (
             update(ArticleAttributes)
             .where(ArticleAttributes.article_id == bindparam("pk"))
             .where(ArticleAttributes.view == view)
             .where(ArticleAttributes.source == source)
-            .where(
-                cast(ArticleAttributes.data, Text) != cast(bindparam("new_data", type_=JSON), Text)
-            )
             .values(data=bindparam("new_data", type_=JSON))
         )
-        # Records of articles created just now were inserted above; only older ones can differ.
-        created_keys = {self.article_ids[e] for e in created}
-        older = [r for r in rows if r["article_id"] not in created_keys]
-        for batch in _batches(older):
-            params = [{"pk": r["article_id"], "new_data": r["data"]} for r in batch]
-            counts.written += self._update_count(changed, params)
+        params = [{"pk": pk, "new_data": data} for pk, data in changes.items()]
+        for batch in _batches(params):
+            counts.written += self._update_count(changed, batch)
+        self.report.changed_articles.update(new)
+        self.report.changed_articles.update(changes)
 
     def write_images(self, images: Sequence[ImageRecord]) -> None:
         """Store product photos of known articles (already-known paths are skipped)."""

@@ -42,6 +42,9 @@ class IngestReport:
     bad_rows: list[BadRow] = field(default_factory=list)
     bad_row_count: int = 0
     seconds: float = 0.0
+    changed_articles: set[int] = field(default_factory=set)
+    """Store ids of the articles the run added, or whose name, style or feed record it changed
+    (what a built knowledge graph must refresh)."""
 
     def counts(self, table: str) -> TableCounts:
         """The counters of ``table``, created on first use."""
@@ -65,6 +68,7 @@ class IngestReport:
             "kind": self.kind,
             "seconds": round(self.seconds, 3),
             "tables": {name: vars(c).copy() for name, c in self.tables.items()},
+            "articles_changed": len(self.changed_articles),
             "bad_rows": self.bad_row_count,
             "first_bad_rows": [str(b) for b in self.bad_rows],
         }

@@ -157,3 +157,36 @@ def subprocess_bytes(*args: str, home: Path) -> bytes:
         timeout=120,
         check=True,
     ).stdout
+
+
+def _statements(home: Path, target: Path) -> list[str]:
+    """The graph's statements, without build times and the learned graph (mined anew)."""
+    exported = atelier("kg", "export", "--format", "nquads", "--out", str(target), home=home)
+    assert exported.returncode == 0, exported.stderr
+    lines = target.read_text().splitlines()
+    return sorted(line for line in lines if "generatedAtTime" not in line and "learned" not in line)
+
+
+def test_ingest_refreshes_a_built_graph_with_the_articles_a_feed_changed(tmp_path: Path) -> None:
+    rows = ["item_id,name,category,color,style_code"] + [
+        f"A{i:02d},Item {i},{'jeans' if i % 2 else 'shirt'},{'blue' if i % 3 else 'black'},S{i}"
+        for i in range(20)
+    ]
+    first = write(tmp_path / "items.csv", "\n".join(rows) + "\n")
+    rows[1] = rows[1].replace("shirt", "shorts")  # A00 changes category
+    rows.append("A20,New coat,coat,black,S20")  # and one article is new
+    second = write(tmp_path / "items2.csv", "\n".join(rows) + "\n")
+    home = tmp_path / "home"
+    assert atelier("ingest", "items", str(first), "--source", "shop", home=home).returncode == 0
+    assert atelier("kg", "build", home=home).returncode == 0
+
+    changed = atelier("ingest", "items", str(second), "--source", "shop", home=home)
+    again = atelier("ingest", "items", str(second), "--source", "shop", home=home)
+
+    said = " ".join(changed.stderr.split())
+    assert "graph: the facts of 2 articles the feed added or changed replaced" in said, said
+    assert "graph:" not in again.stderr  # nothing changed, nothing to refresh
+    refreshed = _statements(home, tmp_path / "refreshed.nq")
+    assert any("/category/shorts>" in line for line in refreshed)
+    assert atelier("kg", "build", home=home).returncode == 0
+    assert refreshed == _statements(home, tmp_path / "rebuilt.nq")

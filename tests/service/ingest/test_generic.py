@@ -78,6 +78,30 @@ def test_manufacturer_feed_is_a_second_view_of_the_same_article(
     assert [tuple(v) for v in views] == [("manufacturer", "Slim jeans"), ("retailer", "Slim jeans")]
 
 
+def test_a_run_knows_which_articles_it_added_or_changed(
+    ingest: Ingest, engine: Engine, items: Path, tmp_path: Path
+) -> None:
+    first = ingest(lambda c: ingest_items(c, items, "shop"))
+    renamed = ITEMS.replace("B1,Oxford shirt", "B1,Oxford Shirt")  # the name only
+    recoloured = ITEMS.replace(
+        "A2,Slim jeans,Denim > Jeans,Black", "A2,Slim jeans,Denim > Jeans,Ink"
+    )
+    feeds = [write(tmp_path / f"{n}.csv", text) for n, text in enumerate((renamed, recoloured))]
+    maker = write(tmp_path / "maker.csv", MANUFACTURER)
+
+    again = ingest(lambda c: ingest_items(c, items, "shop"))
+    name, colour = (ingest(lambda c, f=f: ingest_items(c, f, "shop")) for f in feeds)
+    second_view = ingest(lambda c: ingest_items(c, maker, "shop", view="manufacturer"))
+
+    with engine.connect() as connection:
+        ids = {e: pk for e, pk in connection.execute(select(Article.external_id, Article.id))}
+    assert first.changed_articles == {ids["A1"], ids["A2"], ids["B1"]}
+    assert again.changed_articles == set() and again.written == 0
+    assert name.changed_articles == {ids["B1"]}
+    assert colour.changed_articles == {ids["A2"], ids["B1"]}  # B1's name is back: a change
+    assert second_view.changed_articles == {ids["A1"]}
+
+
 def test_item_photos_by_id(ingest: Ingest, engine: Engine, items: Path, tmp_path: Path) -> None:
     photo(tmp_path / "img" / "A1.jpg")
     photo(tmp_path / "img" / "B1.png")
