@@ -47,7 +47,8 @@ class ConceptWriter:
             declared: The bundled mappings, by (profile, field, lower-cased label).
             lexicon: Colour names with a Lab, for retailer colour names without dye evidence.
             known: IRIs of concepts the graph states already (an incremental update): their
-                scheme and mapping statements are left as they are, not written again.
+                scheme and mapping statements are left as they are, not written again, except
+                the broader concepts the update's articles file them under.
         """
         self.palette, self.declared, self.lexicon = palette, declared, lexicon
         self.known = known
@@ -76,6 +77,8 @@ class ConceptWriter:
         for key in self.collector.concepts():
             mapping = self.resolved[key] = self.resolve(key)
             if key.iri in self.known:
+                # the update's articles may file a known concept under a new broader one
+                self._write_broader(key, emit)
                 continue
             self._write_concept(key, emit)
             graph = nq.iri(graph_iri("mapping", key.source))
@@ -103,8 +106,12 @@ class ConceptWriter:
         if key.role == "colour":
             emit(concept, TYPE, p(ATL.RetailerColour), graph)
         emit(concept, p(ATL.articleCount), nq.number(self.collector.uses[key]), graph)
+        self._write_broader(key, emit)
+
+    def _write_broader(self, key: ConceptKey, emit: Emit) -> None:
+        graph = nq.iri(graph_iri("scheme", "retailer", key.source))
         for parent in self.collector.broader.get(key, ()):
-            emit(concept, BROADER, nq.iri(parent.iri), graph)
+            emit(nq.iri(key.iri), BROADER, nq.iri(parent.iri), graph)
 
     def _new_scheme(self, scheme: str, graph: str) -> bool:
         """Whether the scheme's own facts are still to be written to ``graph`` (noted now)."""

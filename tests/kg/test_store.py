@@ -74,6 +74,22 @@ def test_an_incremental_update_counts_the_concepts_again_and_keeps_one_label(
     assert validate(any_store).conforms
 
 
+def test_an_incremental_update_states_a_known_concept_under_a_new_broader_one(
+    any_store: EmbeddedStore | RemoteStore, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    broader = """SELECT ?parent WHERE { GRAPH ?g {
+      ?c <http://www.w3.org/2004/02/skos/core#prefLabel> "Tees" ;
+         <http://www.w3.org/2004/02/skos/core#broader> ?parent } }"""
+    build_graph(any_store, *catalogue, workdir=tmp_path)
+    assert any_store.select(broader) == []
+    filed = ArticleRecord(
+        "A3", "demo", "S2", "Tee", (FeedRecord("retailer", "demo", {"category": "Tops > Tees"}),)
+    )
+    update_articles(any_store, [filed])  # Tees is known; Tops above it is news
+    assert [row["parent"].rsplit("/", 1)[1] for row in any_store.select(broader)] == ["tops"]
+    assert validate(any_store).conforms
+
+
 def test_an_incremental_update_gives_the_graphs_it_wrote_its_own_time(
     any_store: EmbeddedStore | RemoteStore, tmp_path: Path, catalogue: Catalogue
 ) -> None:
