@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from service.cli.context import state
-from service.cli.kg import refresh_graph
 from service.cli.output import RichProgress, print_report
 from service.ingest import (
     IngestOptions,
@@ -52,9 +51,14 @@ def _run(
             progress,
         )
     print_report(report)
-    changed = sorted(report.changed_articles)
-    what = "articles the feed added or changed"
-    refresh_graph(state(ctx).settings, engine, changed, what=what, stored="the feed's rows")
+    settings = state(ctx).settings
+    if report.changed_articles and (settings.sparql_query_url or settings.graph_path.exists()):
+        # only now: the graph's modules load pandas and the miners (half a second)
+        from service.cli.kg import refresh_graph
+
+        changed = sorted(report.changed_articles)
+        what = "articles the feed added or changed"
+        refresh_graph(settings, engine, changed, what=what, stored="the feed's rows")
 
 
 @app.command("hm")
