@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         """Folder of the embedded graph store."""
         return self.atelier_home / "graph"
 
+    @property
+    def may_have_graph(self) -> bool:
+        """Whether a graph may be there to read: a remote store is configured, or the embedded
+        store's folder exists (it may still be empty).
+        """
+        return bool(self.sparql_query_url) or self.graph_path.exists()
+
 
 def normalise_database_url(url: str) -> str:
     """Pick the psycopg 3 driver for plain ``postgresql://`` URLs.

@@ -52,7 +52,7 @@ def _run(
         )
     print_report(report)
     settings = state(ctx).settings
-    if report.changed_articles and (settings.sparql_query_url or settings.graph_path.exists()):
+    if report.changed_articles and settings.may_have_graph:
         # only now: the graph's modules load pandas and the miners (half a second)
         from service.cli.kg import refresh_graph
 

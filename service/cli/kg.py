@@ -124,7 +124,7 @@ def refresh_graph(
     Raises:
         GraphError: If the store fails while it is being refreshed.
     """
-    if not article_ids or (not settings.sparql_query_url and not settings.graph_path.exists()):
+    if not article_ids or not settings.may_have_graph:
         return
     rebuild = "`atelier kg build` brings the graph up to date"
     if not worth_refreshing(engine, len(article_ids)):

@@ -34,7 +34,7 @@ RELATION_ALIASES: Mapping[str, str] = {
 
 def knowledge_for(settings: Settings, engine: Engine) -> CatalogueKnowledge:
     """The graph's projection when the graph holds articles, else facts from the store."""
-    if settings.sparql_query_url or settings.graph_path.exists():
+    if settings.may_have_graph:
         store = open_graph_store(settings)
         try:
             graph = GraphKnowledge.from_store(store)

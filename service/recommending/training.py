@@ -217,7 +217,7 @@ def write_pointer(directory: Path, version: str) -> None:
 
 def write_back_habits(settings: Settings, fitted: Fitted) -> int:
     """Write the learned repurchase statistics into the graph (when one exists)."""
-    if not (settings.sparql_query_url or settings.graph_path.exists()):
+    if not settings.may_have_graph:
         return 0
     stats = [(c, h.probability, h.interval_days) for c, h in sorted(fitted.habits.items())]
     store = open_graph_store(settings)
